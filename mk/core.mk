@@ -1,0 +1,9 @@
+# mk/core.mk - shared core pieces: error codes, byte reader/writer, and the
+# check that keeps server/core free of I/O.
+libsbcore_la_SOURCES += server/core/error.c server/core/error.h \
+	server/core/bytes.c server/core/bytes.h
+
+check_PROGRAMS += tests/unit/test_bytes
+TESTS += tests/unit/test_bytes tests/check_core_sans_io.sh
+dist_noinst_SCRIPTS += tests/check_core_sans_io.sh
+EXTRA_DIST += tests/lsan.supp

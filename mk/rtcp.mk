@@ -1,0 +1,1 @@
+# mk/rtcp.mk - (filled by the rtcp module)

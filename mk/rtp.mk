@@ -1,0 +1,1 @@
+# mk/rtp.mk - (filled by the rtp module)

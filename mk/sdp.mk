@@ -1,0 +1,1 @@
+# mk/sdp.mk - (filled by the sdp module)
