@@ -1,4 +1,38 @@
-# mk/server.mk - the switchboard binary.
+# mk/server.mk - the switchboard binary and the bundled room plugins.
 bin_PROGRAMS += switchboard
-switchboard_SOURCES = server/main.c
-switchboard_LDADD = libsbcore.la $(GLIB_LIBS)
+switchboard_SOURCES = server/main.c \
+	server/config.c server/config.h \
+	server/log.c server/log.h \
+	server/http.c server/http.h \
+	server/signaling.c server/signaling.h \
+	server/rooms.c server/rooms.h \
+	server/room.c server/room.h \
+	server/plugins.c server/plugins.h \
+	server/worker.c server/worker.h \
+	server/peer.c server/peer.h \
+	server/server.c server/server.h
+switchboard_CFLAGS = $(AM_CFLAGS) $(LWS_CFLAGS) $(JANSSON_CFLAGS) $(NICE_CFLAGS) \
+	$(OPENSSL_CFLAGS) $(SRTP_CFLAGS)
+switchboard_LDADD = libsbcore.la $(LWS_LIBS) $(JANSSON_LIBS) $(NICE_LIBS) $(OPENSSL_LIBS) \
+	$(SRTP_LIBS) $(GLIB_LIBS)
+switchboard_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
+
+include_switchboarddir = $(includedir)/switchboard
+include_switchboard_HEADERS = include/switchboard/plugin.h
+
+# Plugins are modules: no version, no lib prefix, only sb_plugin_create exported.
+PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -export-symbols-regex '^sb_plugin_create$$'
+pluginsdir = $(pkglibdir)/plugins
+plugins_LTLIBRARIES = plugins/duo.la plugins/echo.la plugins/relay.la
+plugins_duo_la_SOURCES = plugins/duo.c
+plugins_duo_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_echo_la_SOURCES = plugins/echo.c
+plugins_echo_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_relay_la_SOURCES = plugins/relay.c
+plugins_relay_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+plugins_relay_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_relay_la_LIBADD = $(JANSSON_LIBS)
+
+webdir = $(pkgdatadir)/web
+nobase_dist_web_DATA =
+EXTRA_DIST += web switchboard.conf docs README.md
