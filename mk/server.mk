@@ -36,3 +36,7 @@ plugins_relay_la_LIBADD = $(JANSSON_LIBS)
 webdir = $(pkgdatadir)/web
 nobase_dist_web_DATA =
 EXTRA_DIST += web switchboard.conf docs README.md
+
+# Server tests over real sockets (Python standard library).
+TESTS += tests/server/test_smoke.py tests/server/test_signaling.py
+EXTRA_DIST += tests/server tests/lib tests/run_test.sh

@@ -28,8 +28,15 @@ typedef struct {
   gboolean version, print_config, full_ice;
 } cli_opts;
 
+typedef struct {
+  GMainLoop *loop;
+  sb_server *srv;
+} running;
+
 static gboolean on_signal(gpointer data) {
-  sb_server_shutdown(data, "signal");
+  running *r = data;
+  if (r->srv) sb_server_shutdown(r->srv, "signal");
+  else g_main_loop_quit(r->loop);
   return G_SOURCE_CONTINUE;
 }
 
@@ -89,6 +96,8 @@ int main(int argc, char **argv) {
   GError *err = NULL;
   if (!g_option_context_parse(oc, &argc, &argv, &err)) {
     fprintf(stderr, "switchboard: %s (see --help)\n", err->message);
+    g_error_free(err);
+    g_option_context_free(oc);
     return 2;
   }
   g_option_context_free(oc);
@@ -130,19 +139,21 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
 
   GMainLoop *loop = g_main_loop_new(NULL, FALSE);
-  sb_server *srv = sb_server_new(&cfg, loop, &err);
-  if (!srv) {
+  /* Signals are watched before anything starts, so none is lost. */
+  running run = {.loop = loop};
+  guint s1 = g_unix_signal_add(SIGINT, on_signal, &run);
+  guint s2 = g_unix_signal_add(SIGTERM, on_signal, &run);
+  run.srv = sb_server_new(&cfg, loop, &err);
+  if (!run.srv) {
     g_log("main", G_LOG_LEVEL_CRITICAL, "%s", err->message);
     rc = 1;
   } else {
-    guint s1 = g_unix_signal_add(SIGINT, on_signal, srv);
-    guint s2 = g_unix_signal_add(SIGTERM, on_signal, srv);
     g_main_loop_run(loop);
-    g_source_remove(s1);
-    g_source_remove(s2);
-    sb_server_free(srv);
+    sb_server_free(run.srv);
     g_log("main", G_LOG_LEVEL_INFO, "stopped");
   }
+  g_source_remove(s1);
+  g_source_remove(s2);
   g_main_loop_unref(loop);
 out:
   g_clear_error(&err);
