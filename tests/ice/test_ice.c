@@ -1,0 +1,443 @@
+/* test_ice.c - the ICE adapter (server/ice.c) against a plain libnice agent,
+ * both in this process on one GMainContext, over 127.0.0.1: connection in
+ * lite and full mode, data both ways byte for byte, the disconnect timeout,
+ * rejected remote candidates and credentials, NAT 1:1 rewriting and the port
+ * range. It sends real UDP, so it runs in its own network namespace:
+ * tests/ice/run_ice.sh. */
+#include <gio/gio.h>
+#include <nice/agent.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "ice.h"
+
+#define MAX_PACKETS 300
+#define WINDOW      16 /* packets in flight per direction: no loss on loopback */
+#define TIMEOUT_MS  1500
+
+static const char *const lo[] = {"127.0.0.1"};
+
+typedef struct {
+  GMainContext *ctx;
+  sb_ice *srv;
+  GPtrArray *srv_cands;
+  bool srv_cands_done, free_on_failed, free_on_data;
+  sb_ice_state srv_state;
+  int srv_states, srv_failed;
+  gint64 failed_at;
+  char reason[128];
+  NiceAgent *cli;
+  guint cli_stream;
+  guint cli_state;
+  /* traffic: the server receives from the client and the other way round */
+  unsigned n_packets, to_srv_sent, to_srv_got, to_cli_sent, to_cli_got, bad;
+  guint8 srv_seen[MAX_PACKETS], cli_seen[MAX_PACKETS];
+} fixture;
+
+/* ---- packets: seq in bytes 1..4, the rest a pattern of (seq, index) ---- */
+
+static size_t make_packet(unsigned seq, uint8_t *buf) {
+  size_t len = 100 + (seq * 37u) % 1100u;
+  buf[0] = 0x80; /* RTP-like first byte: never mistaken for STUN */
+  buf[1] = (uint8_t)(seq >> 24), buf[2] = (uint8_t)(seq >> 16);
+  buf[3] = (uint8_t)(seq >> 8), buf[4] = (uint8_t)seq;
+  for (size_t i = 5; i < len; i++)
+    buf[i] = (uint8_t)(seq * 131u + i * 7u);
+  return len;
+}
+
+/* Counts a packet that matches its sequence number byte for byte. */
+static void take_packet(fixture *f, const uint8_t *data, size_t len, guint8 *seen, unsigned *got) {
+  uint8_t want[1500];
+  unsigned seq = len >= 5 ? (unsigned)data[1] << 24 | (unsigned)data[2] << 16 |
+                                (unsigned)data[3] << 8 | data[4]
+                          : MAX_PACKETS;
+  if (seq >= MAX_PACKETS || seen[seq] || make_packet(seq, want) != len ||
+      memcmp(want, data, len) != 0) {
+    f->bad++;
+    return;
+  }
+  seen[seq] = 1;
+  (*got)++;
+}
+
+/* ---- the server side: sb_ice callbacks ---- */
+
+static void srv_candidate(void *user, const char *cand) {
+  fixture *f = user;
+  if (cand)
+    g_ptr_array_add(f->srv_cands, g_strdup(cand));
+  else
+    f->srv_cands_done = true;
+}
+
+static void srv_state(void *user, sb_ice_state s) {
+  fixture *f = user;
+  f->srv_state = s;
+  f->srv_states++;
+}
+
+static void srv_data(void *user, uint8_t *data, size_t len) {
+  fixture *f = user;
+  take_packet(f, data, len, f->srv_seen, &f->to_srv_got);
+  memset(data, 0xee, len); /* borrowed and writable */
+  if (f->free_on_data) {
+    sb_ice_free(f->srv); /* inside libnice's receive path: the release is deferred */
+    f->srv = NULL;
+  }
+}
+
+static void srv_failed(void *user, const char *reason) {
+  fixture *f = user;
+  f->srv_failed++;
+  f->failed_at = g_get_monotonic_time();
+  g_strlcpy(f->reason, reason, sizeof f->reason);
+  if (f->free_on_failed) { /* freeing from inside a callback is allowed */
+    sb_ice_free(f->srv);
+    f->srv = NULL;
+  }
+}
+
+static const sb_ice_callbacks srv_cbs = {srv_candidate, srv_state, srv_data, srv_failed};
+
+/* ---- the client side: a plain full libnice agent, controlling ---- */
+
+static void cli_state_cb(NiceAgent *agent, guint stream, guint component, guint state,
+                         gpointer data) {
+  ((fixture *)data)->cli_state = state;
+}
+
+static void cli_recv(NiceAgent *agent, guint stream, guint component, guint len, gchar *buf,
+                     gpointer data) {
+  fixture *f = data;
+  take_packet(f, (const uint8_t *)buf, len, f->cli_seen, &f->to_cli_got);
+}
+
+static void client_new(fixture *f) {
+  NiceAddress a;
+  f->cli = nice_agent_new_full(f->ctx, NICE_COMPATIBILITY_RFC5245, NICE_AGENT_OPTION_NONE);
+  g_object_set(f->cli, "controlling-mode", TRUE, "ice-tcp", FALSE, "upnp", FALSE, NULL);
+  nice_address_init(&a);
+  g_assert_true(nice_address_set_from_string(&a, "127.0.0.1"));
+  g_assert_true(nice_agent_add_local_address(f->cli, &a));
+  f->cli_stream = nice_agent_add_stream(f->cli, 1);
+  g_assert_cmpuint(f->cli_stream, >, 0);
+  g_signal_connect(f->cli, "component-state-changed", G_CALLBACK(cli_state_cb), f);
+  nice_agent_attach_recv(f->cli, f->cli_stream, 1, f->ctx, cli_recv, f);
+  g_assert_true(nice_agent_gather_candidates(f->cli, f->cli_stream));
+}
+
+static void client_free(fixture *f) {
+  nice_agent_attach_recv(f->cli, f->cli_stream, 1, f->ctx, NULL, NULL);
+  g_object_unref(f->cli);
+  f->cli = NULL;
+}
+
+/* ---- running the loop ---- */
+
+static fixture *fixture_new(void) {
+  fixture *f = g_new0(fixture, 1);
+  f->ctx = g_main_context_new();
+  g_main_context_push_thread_default(f->ctx);
+  f->srv_cands = g_ptr_array_new_with_free_func(g_free);
+  return f;
+}
+
+static gboolean keep_going(gpointer data) { return G_SOURCE_CONTINUE; }
+
+static bool run_until(fixture *f, bool (*cond)(fixture *), unsigned ms) {
+  gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+  GSource *tick = g_timeout_source_new(5);
+  g_source_set_callback(tick, keep_going, NULL, NULL);
+  g_source_attach(tick, f->ctx);
+  bool ok;
+  while (!(ok = cond(f)) && g_get_monotonic_time() < end)
+    g_main_context_iteration(f->ctx, TRUE);
+  g_source_destroy(tick);
+  g_source_unref(tick);
+  return ok;
+}
+
+static bool never(fixture *f) { return false; }
+
+static void fixture_free(fixture *f) {
+  sb_ice_free(f->srv);
+  if (f->cli) client_free(f);
+  run_until(f, never, 20); /* let deferred releases run */
+  g_ptr_array_unref(f->srv_cands);
+  g_main_context_pop_thread_default(f->ctx);
+  g_main_context_unref(f->ctx);
+  g_free(f);
+}
+
+static bool both_connected(fixture *f) {
+  return f->srv_state == SB_ICE_CONNECTED && (f->cli_state == NICE_COMPONENT_STATE_CONNECTED ||
+                                              f->cli_state == NICE_COMPONENT_STATE_READY);
+}
+
+static void pump(fixture *f) {
+  uint8_t buf[1500];
+  while (f->to_srv_sent < f->n_packets && f->to_srv_sent - f->to_srv_got < WINDOW) {
+    size_t len = make_packet(f->to_srv_sent++, buf);
+    g_assert_cmpint(nice_agent_send(f->cli, f->cli_stream, 1, (guint)len, (gchar *)buf), ==,
+                    (gint)len);
+  }
+  while (f->to_cli_sent < f->n_packets && f->to_cli_sent - f->to_cli_got < WINDOW) {
+    size_t len = make_packet(f->to_cli_sent++, buf);
+    g_assert_cmpint(sb_ice_send(f->srv, buf, len), ==, SB_OK);
+  }
+}
+
+static bool traffic_done(fixture *f) {
+  if (f->bad) return true;
+  pump(f);
+  return f->to_srv_got == f->n_packets && f->to_cli_got == f->n_packets;
+}
+
+static bool srv_has_failed(fixture *f) { return f->srv_failed > 0; }
+
+/* Gathers on both sides and exchanges credentials and candidates through the
+ * API; with_prefix hands the client's candidates over as "a=candidate:...". */
+static void exchange(fixture *f, bool with_prefix) {
+  const char *ufrag, *pwd;
+  char *cufrag, *cpwd;
+  if (!f->srv_cands_done) g_assert_cmpint(sb_ice_gather(f->srv), ==, SB_OK);
+  g_assert_true(f->srv_cands_done);
+  g_assert_cmpuint(f->srv_cands->len, >=, 1);
+  g_assert_true(nice_agent_get_local_credentials(f->cli, f->cli_stream, &cufrag, &cpwd));
+  g_assert_cmpint(sb_ice_set_remote_credentials(f->srv, cufrag, cpwd), ==, SB_OK);
+  g_free(cufrag);
+  g_free(cpwd);
+
+  sb_ice_local_credentials(f->srv, &ufrag, &pwd);
+  g_assert_true(nice_agent_set_remote_credentials(f->cli, f->cli_stream, ufrag, pwd));
+  GSList *rc = NULL;
+  for (guint i = 0; i < f->srv_cands->len; i++) {
+    char *sdp = g_strconcat("a=", (char *)f->srv_cands->pdata[i], NULL);
+    NiceCandidate *c = nice_agent_parse_remote_candidate_sdp(f->cli, f->cli_stream, sdp);
+    g_assert_nonnull(c);
+    rc = g_slist_append(rc, c);
+    g_free(sdp);
+  }
+  g_assert_cmpint(nice_agent_set_remote_candidates(f->cli, f->cli_stream, 1, rc), >=, 1);
+  g_slist_free_full(rc, (GDestroyNotify)nice_candidate_free);
+
+  GSList *lc = nice_agent_get_local_candidates(f->cli, f->cli_stream, 1);
+  g_assert_nonnull(lc);
+  for (GSList *l = lc; l; l = l->next) {
+    char *sdp = nice_agent_generate_local_candidate_sdp(f->cli, l->data);
+    const char *s = with_prefix || !g_str_has_prefix(sdp, "a=") ? sdp : sdp + 2;
+    g_assert_cmpint(sb_ice_add_remote_candidate(f->srv, s), ==, SB_OK);
+    g_free(sdp);
+  }
+  g_slist_free_full(lc, (GDestroyNotify)nice_candidate_free);
+  g_assert_cmpint(sb_ice_add_remote_candidate(f->srv, NULL), ==, SB_OK);
+}
+
+static void check_selected_pair(fixture *f) {
+  char local[64], remote[64], tiny[4] = "xyz";
+  g_assert_cmpint(sb_ice_selected_pair(f->srv, local, sizeof local, remote, sizeof remote), ==,
+                  SB_OK);
+  g_assert_true(g_str_has_prefix(local, "127.0.0.1:"));
+  g_assert_true(g_str_has_prefix(remote, "127.0.0.1:"));
+  g_assert_cmpstr(local, !=, remote);
+  g_assert_cmpint(sb_ice_selected_pair(f->srv, tiny, sizeof tiny, remote, sizeof remote), ==,
+                  SB_ENOSPC);
+  g_assert_cmpstr(tiny, ==, "xyz");
+}
+
+static sb_ice_config loopback_config(bool lite) {
+  sb_ice_config cfg;
+  sb_ice_config_init(&cfg);
+  cfg.lite = lite;
+  cfg.local_addrs = lo;
+  cfg.n_local_addrs = 1;
+  cfg.disconnect_timeout_ms = TIMEOUT_MS;
+  return cfg;
+}
+
+/* Connects, moves n packets each way, then stops the client and expects
+ * on_failed within the disconnect timeout. */
+static void connect_traffic_disconnect(bool lite, unsigned n) {
+  fixture *f = fixture_new();
+  sb_ice_config cfg = loopback_config(lite);
+  f->srv = sb_ice_new(f->ctx, &cfg, &srv_cbs, f);
+  g_assert_nonnull(f->srv);
+  client_new(f);
+  exchange(f, false);
+  g_assert_true(run_until(f, both_connected, 5000));
+  g_assert_cmpint(sb_ice_get_state(f->srv), ==, SB_ICE_CONNECTED);
+  check_selected_pair(f);
+
+  f->n_packets = n;
+  g_assert_true(run_until(f, traffic_done, 10000));
+  g_assert_cmpuint(f->bad, ==, 0);
+  g_assert_cmpuint(f->to_srv_got, ==, n);
+  g_assert_cmpuint(f->to_cli_got, ==, n);
+  g_assert_cmpint(f->srv_failed, ==, 0);
+
+  f->free_on_failed = lite; /* lite: free inside on_failed; full: afterwards */
+  gint64 stopped = g_get_monotonic_time();
+  client_free(f);
+  g_assert_true(run_until(f, srv_has_failed, 3 * TIMEOUT_MS));
+  gint64 elapsed_ms = (f->failed_at - stopped) / 1000;
+  g_test_message("on_failed after %" G_GINT64_FORMAT " ms: %s", elapsed_ms, f->reason);
+  g_assert_cmpint(elapsed_ms, >=, TIMEOUT_MS - 300);
+  g_assert_cmpint(elapsed_ms, <=, TIMEOUT_MS + 500);
+  g_assert_cmpint(f->srv_state, ==, SB_ICE_FAILED);
+  g_assert_nonnull(strstr(f->reason, "no packet received"));
+  if (!lite) g_assert_cmpint(sb_ice_send(f->srv, (const uint8_t *)"x", 1), ==, SB_ESTATE);
+  run_until(f, never, 100);
+  g_assert_cmpint(f->srv_failed, ==, 1);
+  fixture_free(f);
+}
+
+static void test_lite(void) { connect_traffic_disconnect(true, MAX_PACKETS); }
+static void test_full(void) { connect_traffic_disconnect(false, 100); }
+
+static void test_bad_remote_input(void) {
+  static const char *const bad[] = {
+      "garbage",
+      "candidate:",
+      "candidate:1 1 udp 2122260223 3f0c6a1e-5b3d-4c2a-9e7f-0a1b2c3d4e5f.local 54321 typ host",
+      "candidate:1 1 udp 2122260223 example.org 54321 typ host",
+      "candidate:1 1 udp 2122260223 127.0.0.1 99999 typ host",
+      "candidate:1 1 udp 2122260223 127.0.0.1 0 typ host",
+      "candidate:1 1 udp 2122260223 127.0.0.1 5000 typ bogus",
+      "candidate:1 1 udp 2122260223 127.0.0.1 5000",
+      "candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host generation",
+      "candidate:1  1 udp 2122260223 127.0.0.1 5000 typ host",
+      "candidate:1 1 udp 99999999999 127.0.0.1 5000 typ host",
+      "candidate:1 0 udp 2122260223 127.0.0.1 5000 typ host",
+      "candidate:1 1 sctp 2122260223 127.0.0.1 5000 typ host",
+      "candidate:1 1 udp 1686052607 127.0.0.1 5000 typ srflx raddr x.local rport 9",
+      "candidate:1 1 udp -5 127.0.0.1 5000 typ host",
+  };
+  fixture *f = fixture_new();
+  sb_ice_config cfg = loopback_config(true);
+  f->srv = sb_ice_new(f->ctx, &cfg, &srv_cbs, f);
+  client_new(f);
+  const uint8_t one = 0x80;
+  g_assert_cmpint(sb_ice_send(f->srv, &one, 1), ==, SB_ESTATE);
+  g_assert_cmpint(sb_ice_send(f->srv, &one, 0), ==, SB_EINVAL);
+  g_assert_cmpint(sb_ice_add_remote_candidate(f->srv, bad[2]), ==, SB_ESTATE); /* before gather */
+  g_assert_cmpint(sb_ice_gather(f->srv), ==, SB_OK);
+  g_assert_cmpint(sb_ice_gather(f->srv), ==, SB_ESTATE);
+  for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_test_message("%s", bad[i]);
+    g_assert_cmpint(sb_ice_add_remote_candidate(f->srv, bad[i]), ==, SB_EINVAL);
+  }
+  g_assert_cmpint(
+      sb_ice_add_remote_candidate(f->srv, "candidate:1 1 TCP 2122260223 127.0.0.1 9 typ host"), ==,
+      SB_EUNSUPPORTED);
+  g_assert_cmpint(
+      sb_ice_add_remote_candidate(f->srv, "candidate:1 2 udp 2122260223 127.0.0.1 5000 typ host"),
+      ==, SB_EUNSUPPORTED);
+  const char *good_pwd = "abcdefghijklmnopqrstuv";
+  g_assert_cmpint(sb_ice_set_remote_credentials(f->srv, "ab", good_pwd), ==, SB_EINVAL);
+  g_assert_cmpint(sb_ice_set_remote_credentials(f->srv, "abcd", "short"), ==, SB_EINVAL);
+  g_assert_cmpint(sb_ice_set_remote_credentials(f->srv, "ab d", good_pwd), ==, SB_EINVAL);
+  g_assert_cmpint(sb_ice_set_remote_credentials(f->srv, NULL, good_pwd), ==, SB_EINVAL);
+  g_assert_cmpint(f->srv_states, ==, 0); /* nothing above moved the state */
+
+  /* The connection still completes, with "a=" prefixed candidates. */
+  exchange(f, true);
+  g_assert_true(run_until(f, both_connected, 5000));
+  g_assert_cmpint(sb_ice_add_remote_candidate(f->srv, bad[2]), ==, SB_EINVAL);
+  f->n_packets = 20;
+  g_assert_true(run_until(f, traffic_done, 5000));
+  g_assert_cmpuint(f->bad, ==, 0);
+  g_assert_cmpint(sb_ice_get_state(f->srv), ==, SB_ICE_CONNECTED);
+  fixture_free(f);
+}
+
+static bool srv_gone(fixture *f) { return f->srv == NULL; }
+
+static void test_free_inside_callback(void) {
+  fixture *f = fixture_new();
+  sb_ice_config cfg = loopback_config(true);
+  f->srv = sb_ice_new(f->ctx, &cfg, &srv_cbs, f);
+  client_new(f);
+  exchange(f, false);
+  g_assert_true(run_until(f, both_connected, 5000));
+  f->free_on_data = true;
+  uint8_t buf[1500];
+  size_t len = make_packet(0, buf);
+  g_assert_cmpint(nice_agent_send(f->cli, f->cli_stream, 1, (guint)len, (gchar *)buf), ==,
+                  (gint)len);
+  g_assert_true(run_until(f, srv_gone, 2000));
+  g_assert_cmpuint(f->to_srv_got, ==, 1);
+  /* More packets and the client's checks reach a closed agent: no callbacks. */
+  g_assert_cmpint(nice_agent_send(f->cli, f->cli_stream, 1, (guint)len, (gchar *)buf), ==,
+                  (gint)len);
+  run_until(f, never, 100);
+  g_assert_cmpuint(f->to_srv_got, ==, 1);
+  g_assert_cmpint(f->srv_failed, ==, 0);
+  fixture_free(f);
+}
+
+static void test_public_ip_and_port_range(void) {
+  fixture *f = fixture_new();
+  sb_ice_config cfg = loopback_config(true);
+  cfg.public_ip = "203.0.113.7";
+  cfg.port_min = 47000;
+  cfg.port_max = 47009;
+  f->srv = sb_ice_new(f->ctx, &cfg, &srv_cbs, f);
+  g_assert_nonnull(f->srv);
+  const char *ufrag, *pwd;
+  sb_ice_local_credentials(f->srv, &ufrag, &pwd);
+  g_assert_cmpuint(strlen(ufrag), >=, 4);
+  g_assert_cmpuint(strlen(pwd), >=, 22);
+  g_assert_cmpint(sb_ice_gather(f->srv), ==, SB_OK);
+  g_assert_true(f->srv_cands_done);
+  g_assert_cmpuint(f->srv_cands->len, ==, 1);
+  const char *c = f->srv_cands->pdata[0];
+  g_test_message("%s", c);
+  g_assert_true(g_str_has_prefix(c, "candidate:"));
+  g_assert_nonnull(strstr(c, " udp "));
+  g_assert_null(strstr(c, "127.0.0.1"));
+  const char *at = strstr(c, " 203.0.113.7 ");
+  g_assert_nonnull(at);
+  unsigned port = (unsigned)g_ascii_strtoull(at + strlen(" 203.0.113.7 "), NULL, 10);
+  g_assert_cmpuint(port, >=, 47000);
+  g_assert_cmpuint(port, <=, 47009);
+  g_assert_true(g_str_has_suffix(c, " typ host"));
+  char l[64], r[64];
+  g_assert_cmpint(sb_ice_selected_pair(f->srv, l, sizeof l, r, sizeof r), ==, SB_ENOTFOUND);
+  fixture_free(f);
+}
+
+static void test_bad_config(void) {
+  static const char *const not_ip[] = {"not-an-ip"};
+  GMainContext *ctx = g_main_context_new();
+  sb_ice_config cfg = loopback_config(true);
+  cfg.local_addrs = not_ip;
+  g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
+  cfg = loopback_config(true);
+  cfg.public_ip = "public";
+  g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
+  cfg = loopback_config(true);
+  cfg.port_min = 6000, cfg.port_max = 5000;
+  g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
+  cfg.port_min = 0;
+  g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
+  sb_ice *ice = sb_ice_new(ctx, NULL, NULL, NULL); /* defaults, no callbacks */
+  g_assert_nonnull(ice);
+  g_assert_cmpint(sb_ice_get_state(ice), ==, SB_ICE_NEW);
+  sb_ice_free(ice);
+  sb_ice_free(NULL);
+  g_assert_cmpstr(sb_ice_state_name(SB_ICE_CONNECTED), ==, "connected");
+  g_assert_cmpstr(sb_ice_state_name((sb_ice_state)42), ==, "unknown");
+  g_main_context_unref(ctx);
+}
+
+int main(int argc, char **argv) {
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/ice/lite/connect-data-disconnect", test_lite);
+  g_test_add_func("/ice/full/connect-data-disconnect", test_full);
+  g_test_add_func("/ice/bad-remote-input", test_bad_remote_input);
+  g_test_add_func("/ice/free-inside-callback", test_free_inside_callback);
+  g_test_add_func("/ice/public-ip-and-port-range", test_public_ip_and_port_range);
+  g_test_add_func("/ice/bad-config", test_bad_config);
+  return g_test_run();
+}
