@@ -170,17 +170,17 @@ typedef struct {
 /* One payload type of an RTP m-line, with its rtpmap, fmtp and rtcp-fb. */
 typedef struct {
   guint8 pt;
-  char *name;         /* "opus", "VP8", "H264", "rtx"; NULL without a=rtpmap */
-  guint32 clock_rate; /* 0 without a=rtpmap */
-  guint channels;     /* 0 when the rtpmap has no channel count */
-  char *fmtp;         /* the parameter text after "a=fmtp:<pt> ", NULL if none */
+  char *name;          /* "opus", "VP8", "H264", "rtx"; NULL without a=rtpmap */
+  guint32 clock_rate;  /* 0 without a=rtpmap */
+  guint channels;      /* 0 when the rtpmap has no channel count */
+  char *fmtp;          /* the parameter text after "a=fmtp:<pt> ", NULL if none */
   GPtrArray *rtcp_fbs; /* of sb_sdp_rtcp_fb */
 } sb_sdp_codec;
 
 /* a=extmap:<id>[/<direction>] <uri> [<attributes>] (RFC 8285). */
 typedef struct {
-  guint id;              /* 1..255 */
-  sb_sdp_direction dir;  /* SB_SDP_DIR_NONE when not written */
+  guint id;             /* 1..255 */
+  sb_sdp_direction dir; /* SB_SDP_DIR_NONE when not written */
   char *uri;
   char *attributes; /* NULL if absent */
 } sb_sdp_extmap;
@@ -197,7 +197,7 @@ typedef struct {
   GPtrArray *codecs; /* of sb_sdp_codec */
   GPtrArray *fmts;   /* of char *, e.g. "webrtc-datachannel" */
 
-  char *connection;     /* c= text ("IN IP4 0.0.0.0"), NULL if absent */
+  char *connection;      /* c= text ("IN IP4 0.0.0.0"), NULL if absent */
   GPtrArray *bandwidths; /* of char *, b= text ("AS:300", "TIAS:64000") */
   GPtrArray *lines;      /* of sb_sdp_line: i=, k=, ... */
 
@@ -223,8 +223,9 @@ typedef struct {
   GPtrArray *extmaps;     /* of sb_sdp_extmap */
   GPtrArray *rtcp_fb_all; /* of sb_sdp_rtcp_fb: a=rtcp-fb:* lines */
 
-  guint sctp_port;          /* a=sctp-port, 0 if absent */
-  guint64 max_message_size; /* a=max-message-size, 0 if absent */
+  guint sctp_port;               /* a=sctp-port (1..65535), 0 if absent */
+  gboolean has_max_message_size; /* a=max-message-size present */
+  guint64 max_message_size;      /* its value (0 means "no limit") */
 
   GPtrArray *attrs; /* of sb_sdp_attr: everything else, in order */
 } sb_sdp_media;
@@ -244,7 +245,7 @@ typedef struct {
   GPtrArray *bandwidths; /* of char * */
   GPtrArray *lines;      /* of sb_sdp_line */
 
-  GPtrArray *groups; /* of sb_sdp_group */
+  GPtrArray *groups;       /* of sb_sdp_group */
   char *msid_semantic;     /* "WMS", NULL if no a=msid-semantic */
   char *msid_semantic_ids; /* "*" or stream ids, NULL if none */
   gboolean extmap_allow_mixed;
@@ -333,6 +334,8 @@ const char *sb_sdp_media_kind_name(const sb_sdp_media *m);
 sb_sdp_codec *sb_sdp_media_add_codec(sb_sdp_media *m, guint8 pt, const char *name,
                                      guint32 clock_rate, guint channels, const char *fmtp);
 void sb_sdp_codec_add_rtcp_fb(sb_sdp_codec *c, const char *type, const char *param);
+/* Appends an rtcp-fb to a list of sb_sdp_rtcp_fb (e.g. m->rtcp_fb_all). */
+void sb_sdp_rtcp_fb_list_add(GPtrArray *list, const char *type, const char *param);
 /* The codec with payload type pt (borrowed), NULL if none. */
 sb_sdp_codec *sb_sdp_media_codec_by_pt(const sb_sdp_media *m, guint pt);
 /* Removes payload type pt from the m-line. SB_ENOTFOUND if absent. */
@@ -362,9 +365,7 @@ const char *sb_sdp_direction_name(sb_sdp_direction d);
 const char *sb_sdp_setup_name(sb_sdp_setup s);
 
 /* 1 if the id can only be sent in the two-byte header extension form. */
-static inline int sb_sdp_extmap_needs_two_byte(guint id) {
-  return id > SB_SDP_MAX_ONE_BYTE_EXT_ID;
-}
+static inline int sb_sdp_extmap_needs_two_byte(guint id) { return id > SB_SDP_MAX_ONE_BYTE_EXT_ID; }
 
 /* Decodes a fingerprint value "AB:CD:..." into bytes. SB_EINVAL if it is not
  * colon-separated hex pairs, SB_ENOSPC if more than cap bytes. */
@@ -404,7 +405,7 @@ typedef enum {
 typedef struct {
   guint8 profile_idc;
   guint8 profile_iop;
-  guint8 level_idc; /* as written (11 is level 1.1, or 1b with level_1b) */
+  guint8 level_idc;  /* as written (11 is level 1.1, or 1b with level_1b) */
   gboolean level_1b; /* level 1b: level_idc 11 with constraint_set3 in a
                         baseline/main profile, or level_idc 9 */
   sb_h264_profile profile;
