@@ -7,3 +7,9 @@ check_PROGRAMS += tests/unit/test_bytes
 TESTS += tests/unit/test_bytes tests/check_core_sans_io.sh
 dist_noinst_SCRIPTS += tests/check_core_sans_io.sh
 EXTRA_DIST += tests/lsan.supp
+
+# Server-side negotiation and per-receiver rewriting.
+libsbcore_la_SOURCES += server/core/session.c server/core/session.h \
+	server/core/rewrite.c server/core/rewrite.h
+check_PROGRAMS += tests/unit/test_session tests/unit/test_rewrite
+TESTS += tests/unit/test_session tests/unit/test_rewrite

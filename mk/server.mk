@@ -9,11 +9,11 @@ switchboard_SOURCES = server/main.c \
 	server/room.c server/room.h \
 	server/plugins.c server/plugins.h \
 	server/worker.c server/worker.h \
-	server/peer.c server/peer.h \
+	server/peer.c server/peer.h server/peer_private.h server/peer_media.c server/media_env.c \
 	server/server.c server/server.h
 switchboard_CFLAGS = $(AM_CFLAGS) $(LWS_CFLAGS) $(JANSSON_CFLAGS) $(NICE_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(SRTP_CFLAGS)
-switchboard_LDADD = libsbcore.la $(LWS_LIBS) $(JANSSON_LIBS) $(NICE_LIBS) $(OPENSSL_LIBS) \
+switchboard_LDADD = libsbmedia.la libsbice.la libsbcore.la $(LWS_LIBS) $(JANSSON_LIBS) $(NICE_LIBS) $(OPENSSL_LIBS) \
 	$(SRTP_LIBS) $(GLIB_LIBS)
 switchboard_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
 

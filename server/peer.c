@@ -1,24 +1,421 @@
-/* peer.c - placeholder while the media path is written (replaced this session). */
-#include "peer.h"
+/* peer.c - one browser's peer connection: creates the ICE agent (ice.c) and
+ * DTLS endpoint (dtls.c) on the room's worker, runs the SDP offer/answer
+ * with the browser through core/session.c (the server is the impolite
+ * peer), turns the browser's sections into published tracks, and manages the
+ * sinks (tracks forwarded to this browser). Packets are peer_media.c's. */
+#include <jansson.h>
+#include <string.h>
 
 #include "core/error.h"
+#include "core/sdp.h"
+#include "peer_private.h"
+#include "room.h"
 
-struct sb_media_env { int unused; };
-struct sb_peer { sb_participant *p; };
+#define LOG_DOMAIN "peer"
 
-sb_media_env *sb_media_env_new(const char *a, const char *b, int c, int d, gboolean e, int f,
-                               const char *g, const char *h, GError **error) {
-  return g_new0(sb_media_env, 1);
+static void send_json(sb_peer *peer, json_t *msg) {
+  char *text = json_dumps(msg, JSON_COMPACT);
+  if (text) sb_room_send(peer->p, text);
+  free(text);
+  json_decref(msg);
 }
-void sb_media_env_free(sb_media_env *env) { g_free(env); }
-const char *sb_media_env_fingerprint(const sb_media_env *env) { return ""; }
+
+static void send_error(sb_peer *peer, const char *code, const char *message, const char *ref) {
+  send_json(peer, json_pack("{s:s,s:s,s:s,s:s}", "type", "error", "code", code, "message", message,
+                            "ref", ref));
+}
+
+static void fail(sb_peer *peer, const char *reason) {
+  if (peer->failed) return;
+  peer->failed = true;
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "%s: media connection failed: %s", peer->p->id, reason);
+  sb_room_request_remove(peer->p, "failed");
+}
+
+/* ---- DTLS ---- */
+
+static gboolean dtls_timer_cb(gpointer data);
+
+static void dtls_schedule(sb_peer *peer) {
+  if (peer->dtls_timer) {
+    g_source_destroy(peer->dtls_timer);
+    g_source_unref(peer->dtls_timer);
+    peer->dtls_timer = NULL;
+  }
+  int64_t us = peer->dtls ? sb_dtls_timeout_us(peer->dtls) : -1;
+  if (us < 0) return;
+  peer->dtls_timer = g_timeout_source_new((guint)(us / 1000 + 1));
+  g_source_set_callback(peer->dtls_timer, dtls_timer_cb, peer, NULL);
+  g_source_attach(peer->dtls_timer, g_main_context_get_thread_default());
+}
+
+static gboolean dtls_timer_cb(gpointer data) {
+  sb_peer *peer = data;
+  g_source_unref(peer->dtls_timer);
+  peer->dtls_timer = NULL;
+  sb_dtls_handle_timeout(peer->dtls);
+  dtls_schedule(peer);
+  return G_SOURCE_REMOVE;
+}
+
+static void dtls_send(void *user, const uint8_t *data, size_t len) {
+  sb_peer *peer = user;
+  if (peer->ice) sb_ice_send(peer->ice, data, len);
+}
+
+static void dtls_connected(void *user, const sb_srtp_keys *keys) {
+  sb_peer *peer = user;
+  if (sb_srtp_new(keys, &peer->srtp) < 0) {
+    fail(peer, "SRTP session could not be created");
+    return;
+  }
+  peer->media_ready = true;
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "%s: media connected (%s)", peer->p->id,
+        sb_srtp_profile_name(keys->profile));
+  sb_peer_media_start(peer);
+}
+
+static void dtls_failed(void *user, const char *reason) { fail(user, reason); }
+static void dtls_closed(void *user, const char *reason) { fail(user, "DTLS closed by the browser"); }
+
+/* ---- ICE ---- */
+
+static void ice_candidate(void *user, const char *candidate) {
+  sb_peer *peer = user;
+  if (candidate) sb_session_add_local_candidate(peer->session, candidate);
+}
+
+static void ice_state(void *user, sb_ice_state state) {
+  sb_peer *peer = user;
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: ICE %s", peer->p->id, sb_ice_state_name(state));
+  peer->ice_connected = state == SB_ICE_CONNECTED;
+}
+
+static void ice_data(void *user, uint8_t *data, size_t len) {
+  sb_peer *peer = user;
+  if (peer->failed || len == 0) return;
+  if (sb_dtls_is_dtls(data, len)) {
+    sb_dtls_handle(peer->dtls, data, len);
+    dtls_schedule(peer);
+  } else if (data[0] >= 128 && data[0] <= 191) {
+    sb_peer_media_on_packet(peer, data, len);
+  }
+}
+
+static void ice_failed(void *user, const char *reason) { fail(user, reason); }
+
+/* ---- lifecycle ---- */
+
 sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
   sb_peer *peer = g_new0(sb_peer, 1);
   peer->p = p;
+  peer->env = env;
+  peer->pubs = g_ptr_array_new_with_free_func(g_free);
+  peer->sinks = g_ptr_array_new();
+  peer->early_candidates = g_ptr_array_new_with_free_func(g_free);
+  peer->rtcp_ssrc = g_random_int() | 1;
+
+  sb_ice_config cfg;
+  sb_media_env_ice_config(env, &cfg);
+  static const sb_ice_callbacks icb = {.on_candidate = ice_candidate,
+                                       .on_state = ice_state,
+                                       .on_data = ice_data,
+                                       .on_failed = ice_failed};
+  peer->ice = sb_ice_new(g_main_context_get_thread_default(), &cfg, &icb, peer);
+  const char *ufrag = "", *pwd = "";
+  if (peer->ice) sb_ice_local_credentials(peer->ice, &ufrag, &pwd);
+  uint64_t sess_id = ((uint64_t)g_random_int() << 31) ^ g_random_int();
+  peer->session = sb_session_new(ufrag, pwd, sb_media_env_fingerprint(env), env->ice_lite, sess_id);
+  static const sb_dtls_callbacks dcb = {.send = dtls_send,
+                                        .on_connected = dtls_connected,
+                                        .on_failed = dtls_failed,
+                                        .on_closed = dtls_closed};
+  if (!peer->ice || sb_ice_gather(peer->ice) < 0 ||
+      sb_dtls_new(env->dtls, SB_DTLS_ROLE_SERVER, &dcb, peer, &peer->dtls) < 0 ||
+      sb_dtls_start(peer->dtls) < 0) {
+    g_log(LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s: cannot set up ICE/DTLS on %s", p->id, env->address);
+    peer->failed = true;
+    sb_room_request_remove(p, "failed");
+  }
   return peer;
 }
-void sb_peer_free(sb_peer *peer) { g_free(peer); }
-void sb_peer_signal(sb_peer *peer, const char *type, const char *json) {}
-int sb_peer_add_sink(sb_peer *peer, sb_track *track) { return SB_EUNSUPPORTED; }
-int sb_peer_remove_sink(sb_peer *peer, sb_track *track) { return SB_EUNSUPPORTED; }
-int sb_peer_request_keyframe(sb_peer *peer, sb_track *track) { return SB_EUNSUPPORTED; }
+
+void sb_peer_free(sb_peer *peer) {
+  if (!peer) return;
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO,
+        "%s: closed; RTP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT ", RTCP in %" G_GUINT64_FORMAT
+        " out %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT,
+        peer->p->id, peer->rtp_in, peer->rtp_out, peer->rtcp_in, peer->rtcp_out, peer->dropped);
+  peer->failed = true; /* no more offers or reports */
+  sb_peer_media_stop(peer);
+  while (peer->sinks->len) {
+    sb_sink *sink = peer->sinks->pdata[peer->sinks->len - 1];
+    sb_peer_remove_sink(peer, sink->track);
+  }
+  if (peer->dtls_timer) {
+    g_source_destroy(peer->dtls_timer);
+    g_source_unref(peer->dtls_timer);
+  }
+  if (peer->offer_idle) {
+    g_source_destroy(peer->offer_idle);
+    g_source_unref(peer->offer_idle);
+  }
+  if (peer->dtls && peer->media_ready) sb_dtls_close(peer->dtls);
+  sb_dtls_free(peer->dtls);
+  sb_srtp_free(peer->srtp);
+  sb_ice_free(peer->ice);
+  sb_session_free(peer->session);
+  g_ptr_array_free(peer->pubs, TRUE);
+  g_ptr_array_free(peer->sinks, TRUE);
+  g_ptr_array_free(peer->early_candidates, TRUE);
+  g_free(peer);
+}
+
+/* ---- negotiation ---- */
+
+static gboolean offer_now(gpointer data);
+
+/* Renegotiates once the current burst of changes is done: subscriptions
+ * made in one go (a participant arriving with audio and video) share an
+ * offer. */
+static void maybe_offer(sb_peer *peer) {
+  if (peer->offer_idle || peer->failed) return;
+  peer->offer_idle = g_idle_source_new();
+  g_source_set_callback(peer->offer_idle, offer_now, peer, NULL);
+  g_source_attach(peer->offer_idle, g_main_context_get_thread_default());
+}
+
+static gboolean offer_now(gpointer data) {
+  sb_peer *peer = data;
+  g_source_unref(peer->offer_idle);
+  peer->offer_idle = NULL;
+  sb_session *s = peer->session;
+  if (peer->failed || !s->needs_offer || s->state != SB_SIG_STABLE || !s->negotiated_once)
+    return G_SOURCE_REMOVE;
+  GString *sdp = g_string_new("");
+  if (sb_session_write_offer(s, sdp) == SB_OK) {
+    g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: sending an offer (%u m-lines)", peer->p->id,
+          s->sections->len);
+    send_json(peer, json_pack("{s:s,s:s}", "type", "offer", "sdp", sdp->str));
+  }
+  g_string_free(sdp, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static int attach_sink(sb_peer *peer, sb_sink *sink);
+
+static sb_pub *find_pub_by_section(sb_peer *peer, const sb_msection *sec) {
+  for (guint i = 0; i < peer->pubs->len; i++) {
+    sb_pub *pub = peer->pubs->pdata[i];
+    if (pub->sec == sec) return pub;
+  }
+  return NULL;
+}
+
+/* Publishes a track for every section the browser sends on, and withdraws
+ * tracks whose section stopped sending. */
+static void sync_tracks(sb_peer *peer) {
+  GPtrArray *secs = peer->session->sections;
+  for (guint i = 0; i < secs->len; i++) {
+    sb_msection *sec = secs->pdata[i];
+    if (sec->ours) continue;
+    bool sending = !sec->rejected && (sec->remote_dir == SB_SDP_DIR_SENDRECV ||
+                                      sec->remote_dir == SB_SDP_DIR_SENDONLY);
+    sb_pub *pub = find_pub_by_section(peer, sec);
+    if (sending && !pub) {
+      pub = g_new0(sb_pub, 1);
+      pub->sec = sec;
+      pub->ssrc = sec->remote_ssrc;
+      g_ptr_array_add(peer->pubs, pub);
+      pub->track = sb_room_track_add(peer->p,
+                                     sec->kind == SB_SDP_KIND_AUDIO ? SB_TRACK_AUDIO : SB_TRACK_VIDEO,
+                                     sec->mid, pub->ssrc, pub);
+    } else if (!sending && pub) {
+      sb_room_track_remove(peer->p, pub->track);
+      g_ptr_array_remove(peer->pubs, pub);
+    } else if (pub && sec->remote_ssrc && sec->remote_ssrc != pub->ssrc) {
+      pub->ssrc = sec->remote_ssrc;
+      pub->stats_started = false;
+    }
+  }
+  /* Sinks waiting for the first offer get their sections; sinks whose
+   * section the browser rejected are dead. */
+  for (guint i = peer->sinks->len; i > 0; i--) {
+    sb_sink *sink = peer->sinks->pdata[i - 1];
+    if (!sink->sec && attach_sink(peer, sink) < 0) sb_peer_remove_sink(peer, sink->track);
+    else if (sink->sec->rejected) sb_peer_remove_sink(peer, sink->track);
+    else sb_peer_sink_update_maps(sink);
+  }
+}
+
+static void apply_transport(sb_peer *peer, bool first) {
+  sb_session *s = peer->session;
+  if (first) {
+    sb_ice_set_remote_credentials(peer->ice, s->remote_ufrag, s->remote_pwd);
+    for (guint i = 0; i < peer->early_candidates->len; i++)
+      sb_ice_add_remote_candidate(peer->ice, peer->early_candidates->pdata[i]);
+    g_ptr_array_set_size(peer->early_candidates, 0);
+    sb_dtls_set_remote_fingerprint(peer->dtls, s->remote_fp_hash, s->remote_fp);
+    dtls_schedule(peer);
+  }
+  for (guint i = 0; i < s->remote_candidates->len; i++)
+    sb_ice_add_remote_candidate(peer->ice, s->remote_candidates->pdata[i]);
+}
+
+static sb_sdp *parse_sdp(sb_peer *peer, json_t *msg, const char *type) {
+  const char *text = json_string_value(json_object_get(msg, "sdp"));
+  sb_sdp *sdp = NULL;
+  int rc = text ? sb_sdp_parse(text, strlen(text), &sdp) : SB_EINVAL;
+  if (rc < 0) {
+    send_error(peer, "bad-sdp",
+               rc == SB_ETOOBIG ? "the SDP is larger than the server accepts"
+                                : "the SDP could not be parsed",
+               type);
+    return NULL;
+  }
+  return sdp;
+}
+
+static void on_offer(sb_peer *peer, json_t *msg) {
+  sb_session *s = peer->session;
+  if (s->state == SB_SIG_HAVE_LOCAL_OFFER) {
+    /* Offer collision: the server is impolite and ignores it; the browser
+     * rolls back, answers ours, and offers again. */
+    g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: ignoring a colliding offer", peer->p->id);
+    return;
+  }
+  sb_sdp *sdp = parse_sdp(peer, msg, "offer");
+  if (!sdp) return;
+  char why[160] = "";
+  bool first = !s->negotiated_once;
+  int rc = sb_session_apply_offer(s, sdp, why, sizeof why);
+  sb_sdp_free(sdp);
+  if (rc < 0) {
+    send_error(peer, rc == SB_EUNSUPPORTED ? "unsupported-sdp" : "bad-sdp", why, "offer");
+    return;
+  }
+  apply_transport(peer, first);
+  GString *answer = g_string_new("");
+  if (sb_session_write_answer(s, answer) == SB_OK)
+    send_json(peer, json_pack("{s:s,s:s}", "type", "answer", "sdp", answer->str));
+  else
+    send_error(peer, "internal", "could not write an answer", "offer");
+  g_string_free(answer, TRUE);
+  sync_tracks(peer);
+  maybe_offer(peer);
+}
+
+static void on_answer(sb_peer *peer, json_t *msg) {
+  if (peer->session->state != SB_SIG_HAVE_LOCAL_OFFER) {
+    send_error(peer, "wrong-state", "no offer of the server is waiting for an answer", "answer");
+    return;
+  }
+  sb_sdp *sdp = parse_sdp(peer, msg, "answer");
+  if (!sdp) return;
+  char why[160] = "";
+  int rc = sb_session_apply_answer(peer->session, sdp, why, sizeof why);
+  sb_sdp_free(sdp);
+  if (rc < 0) {
+    send_error(peer, rc == SB_EUNSUPPORTED ? "unsupported-sdp" : "bad-sdp", why, "answer");
+    return;
+  }
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: answer applied", peer->p->id);
+  apply_transport(peer, false);
+  sync_tracks(peer);
+  /* Sections the browser accepted carry media from now on; new ones start
+   * with a keyframe. */
+  for (guint i = 0; i < peer->sinks->len; i++) {
+    sb_sink *sink = peer->sinks->pdata[i];
+    bool was = sink->active;
+    sink->active = sink->sec && !sink->sec->rejected && sink->sec->local_dir == SB_SDP_DIR_SENDONLY;
+    if (sink->active && !was && sink->track->kind == SB_TRACK_VIDEO && sink->track->owner->peer)
+      sb_peer_request_keyframe(sink->track->owner->peer, sink->track);
+  }
+  maybe_offer(peer);
+}
+
+static void on_candidate(sb_peer *peer, json_t *msg) {
+  json_t *c = json_object_get(msg, "candidate");
+  const char *text = NULL;
+  if (json_is_object(c)) text = json_string_value(json_object_get(c, "candidate"));
+  else if (json_is_string(c)) text = json_string_value(c);
+  if (json_is_null(c) || (text && !*text)) return; /* end of candidates */
+  if (!text) {
+    send_error(peer, "bad-candidate", "candidate.candidate must be a string", "candidate");
+    return;
+  }
+  if (!peer->session->negotiated_once) {
+    if (peer->early_candidates->len < 64) g_ptr_array_add(peer->early_candidates, g_strdup(text));
+    return;
+  }
+  int rc = sb_ice_add_remote_candidate(peer->ice, text);
+  if (rc == SB_EUNSUPPORTED) return; /* TCP or RTCP-component candidates: not used */
+  if (rc < 0) send_error(peer, "bad-candidate", "the candidate could not be used", "candidate");
+}
+
+void sb_peer_signal(sb_peer *peer, const char *type, const char *json) {
+  if (peer->failed) return;
+  json_t *msg = json_loads(json, 0, NULL);
+  if (!msg) return;
+  if (!strcmp(type, "offer")) on_offer(peer, msg);
+  else if (!strcmp(type, "answer")) on_answer(peer, msg);
+  else if (!strcmp(type, "candidate")) on_candidate(peer, msg);
+  json_decref(msg);
+}
+
+/* ---- sinks ---- */
+
+static sb_sink *find_sink(sb_peer *peer, const sb_track *track) {
+  for (guint i = 0; i < peer->sinks->len; i++) {
+    sb_sink *sink = peer->sinks->pdata[i];
+    if (sink->track == track) return sink;
+  }
+  return NULL;
+}
+
+/* Gives a sink its send section. Before the browser's first offer we do
+ * not know its payload types yet: the sink waits (sec NULL) and is attached
+ * after that offer. */
+static int attach_sink(sb_peer *peer, sb_sink *sink) {
+  sb_pub *pub = sink->track->pub;
+  sink->sec = sb_session_add_send(peer->session, pub->sec->kind, pub->sec->codecs,
+                                  pub->sec->n_codecs, sink->rw.ssrc, sink->track->stream_id,
+                                  sink->track->track_id, sink);
+  if (!sink->sec) {
+    g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "%s: no codec in common to receive %s", peer->p->id,
+          sink->track->track_id);
+    return SB_EUNSUPPORTED;
+  }
+  sb_peer_sink_update_maps(sink);
+  return SB_OK;
+}
+
+int sb_peer_add_sink(sb_peer *peer, sb_track *track) {
+  if (find_sink(peer, track)) return SB_EEXIST;
+  sb_pub *pub = track->pub;
+  if (!pub) return SB_EINVAL;
+  sb_sink *sink = g_new0(sb_sink, 1);
+  sink->peer = peer;
+  sink->track = track;
+  uint32_t clock = pub->sec->n_codecs ? pub->sec->codecs[0].clock_rate : 90000;
+  sb_rewrite_init(&sink->rw, g_random_int() | 1, (uint16_t)g_random_int(), g_random_int(), clock);
+  if (peer->session->negotiated_once && attach_sink(peer, sink) < 0) {
+    g_free(sink);
+    return SB_EUNSUPPORTED;
+  }
+  g_ptr_array_add(peer->sinks, sink);
+  g_ptr_array_add(track->sinks, sink);
+  maybe_offer(peer);
+  return SB_OK;
+}
+
+int sb_peer_remove_sink(sb_peer *peer, sb_track *track) {
+  sb_sink *sink = find_sink(peer, track);
+  if (!sink) return SB_ENOTFOUND;
+  g_ptr_array_remove(track->sinks, sink);
+  g_ptr_array_remove(peer->sinks, sink);
+  if (sink->sec && !sink->sec->rejected) sb_session_stop_send(peer->session, sink->sec);
+  g_free(sink);
+  maybe_offer(peer);
+  return SB_OK;
+}

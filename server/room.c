@@ -12,7 +12,10 @@
 
 static int host_subscribe(sb_participant *receiver, sb_track *track) {
   if (!receiver || !track || receiver->gone || !receiver->peer) return SB_EINVAL;
-  return sb_peer_add_sink(receiver->peer, track);
+  int rc = sb_peer_add_sink(receiver->peer, track);
+  g_log("room", G_LOG_LEVEL_DEBUG, "%s subscribes to %s: %s", receiver->id, track->track_id,
+        sb_strerror(rc));
+  return rc;
 }
 
 static int host_unsubscribe(sb_participant *receiver, sb_track *track) {
@@ -129,8 +132,11 @@ void sb_room_join(sb_room *r, sb_participant *p) {
   }
 }
 
-sb_track *sb_room_track_add(sb_participant *p, sb_track_kind kind, const char *mid) {
+sb_track *sb_room_track_add(sb_participant *p, sb_track_kind kind, const char *mid, uint32_t ssrc,
+                            void *pub) {
   sb_track *t = g_new0(sb_track, 1);
+  t->pub = pub;
+  t->ssrc = ssrc;
   t->owner = p;
   t->kind = kind;
   t->mid = g_strdup(mid);

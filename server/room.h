@@ -45,6 +45,7 @@ struct sb_track {
   char *stream_id;     /* msid stream id we announce (publisher's peer id) */
   char *track_id;
   GPtrArray *sinks; /* sb_sink* (peer.c), one per subscriber */
+  void *pub;        /* the publisher peer's receive state (peer.c) */
 };
 
 /* The host API table handed to plugins. */
@@ -61,8 +62,10 @@ void sb_room_free(sb_room *r);
 
 sb_participant *sb_participant_new(const char *id, const char *name, uint64_t conn_id);
 
-/* Tracks are announced by the peer connection as it learns them. */
-sb_track *sb_room_track_add(sb_participant *p, sb_track_kind kind, const char *mid);
+/* Tracks are announced by the peer connection as it learns them; `pub` is
+ * the peer's receive state for it (set before the plugin hears of it). */
+sb_track *sb_room_track_add(sb_participant *p, sb_track_kind kind, const char *mid, uint32_t ssrc,
+                            void *pub);
 void sb_room_track_remove(sb_participant *p, sb_track *t);
 
 /* A signaling message for p (offer, answer, candidate, or a plugin's own

@@ -1,0 +1,65 @@
+/* media_env.c - the media settings every peer connection shares: the DTLS
+ * certificate and context, the ICE configuration (address, public address,
+ * port range, lite or full, disconnect timeout). Built once at start;
+ * read-only afterwards, so workers share it without locks. */
+#include <string.h>
+
+#include "cert.h"
+#include "core/error.h"
+#include "dtls.h"
+#include "peer_private.h"
+#include "srtp.h"
+
+sb_media_env *sb_media_env_new(const char *media_address, const char *public_address,
+                               int port_min, int port_max, gboolean ice_lite,
+                               int disconnect_timeout_ms, const char *cert_path,
+                               const char *key_path, GError **error) {
+  if (sb_srtp_global_init() < 0) {
+    g_set_error(error, g_quark_from_static_string("sb-media"), 0, "libsrtp2 failed to initialise");
+    return NULL;
+  }
+  sb_media_env *env = g_new0(sb_media_env, 1);
+  int rc = cert_path && *cert_path ? sb_cert_load(cert_path, key_path, &env->cert, error)
+                                   : sb_cert_generate(&env->cert, error);
+  if (rc < 0) {
+    g_free(env);
+    return NULL;
+  }
+  if (sb_dtls_ctx_new(env->cert, &env->dtls) < 0) {
+    g_set_error(error, g_quark_from_static_string("sb-media"), 0, "OpenSSL refused the DTLS context");
+    sb_cert_unref(env->cert);
+    g_free(env);
+    return NULL;
+  }
+  env->address = g_strdup(media_address);
+  env->public_address = public_address && *public_address ? g_strdup(public_address) : NULL;
+  env->port_min = (uint16_t)port_min;
+  env->port_max = (uint16_t)port_max;
+  env->ice_lite = ice_lite;
+  env->disconnect_timeout_ms = (unsigned)disconnect_timeout_ms;
+  return env;
+}
+
+void sb_media_env_free(sb_media_env *env) {
+  if (!env) return;
+  sb_dtls_ctx_unref(env->dtls);
+  sb_cert_unref(env->cert);
+  g_free(env->address);
+  g_free(env->public_address);
+  g_free(env);
+}
+
+const char *sb_media_env_fingerprint(const sb_media_env *env) { return sb_cert_fingerprint(env->cert); }
+
+void sb_media_env_ice_config(const sb_media_env *env, sb_ice_config *cfg) {
+  sb_ice_config_init(cfg);
+  cfg->lite = env->ice_lite;
+  cfg->controlling = false;
+  cfg->local_addrs = (const char *const *)&env->address;
+  cfg->n_local_addrs = 1;
+  cfg->public_ip = env->public_address;
+  cfg->port_min = env->port_min;
+  cfg->port_max = env->port_max;
+  cfg->keepalive = true;
+  cfg->disconnect_timeout_ms = env->disconnect_timeout_ms;
+}

@@ -1,0 +1,88 @@
+/* peer_private.h - private: the structures shared by peer.c (connection and
+ * negotiation) and peer_media.c (RTP/RTCP in and out, forwarding). Nothing
+ * outside those files includes this. */
+#ifndef SB_PEER_PRIVATE_H
+#define SB_PEER_PRIVATE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cert.h"
+#include "core/rewrite.h"
+#include "core/rx_stats.h"
+#include "core/session.h"
+#include "dtls.h"
+#include "ice.h"
+#include "peer.h"
+#include "srtp.h"
+
+struct sb_media_env {
+  sb_cert *cert;
+  sb_dtls_ctx *dtls;
+  char *address;
+  char *public_address;
+  uint16_t port_min, port_max;
+  gboolean ice_lite;
+  unsigned disconnect_timeout_ms;
+};
+
+void sb_media_env_ice_config(const sb_media_env *env, sb_ice_config *cfg);
+
+/* A track this peer publishes (one of the browser's sections). */
+typedef struct {
+  sb_msection *sec;
+  sb_track *track;
+  uint32_t ssrc; /* learned from SDP or the first packet */
+  sb_rx_stats stats;
+  bool stats_started;
+  /* Last sender report from the browser, for lip-sync mapping. */
+  bool have_sr;
+  uint64_t sr_ntp;
+  uint32_t sr_rtp;
+  int64_t sr_arrival_us;
+  int64_t last_keyframe_req_us;
+  uint8_t fir_seq;
+} sb_pub;
+
+/* A track this peer receives (forwarded from a publisher). */
+struct sb_sink {
+  sb_peer *peer;   /* the receiver */
+  sb_track *track; /* the source */
+  sb_msection *sec;
+  sb_rewrite rw;
+  bool maps_ready;
+  bool active; /* the browser accepted the section: packets may flow */
+};
+
+struct sb_peer {
+  sb_participant *p;
+  sb_media_env *env;
+  sb_ice *ice;
+  sb_dtls *dtls;
+  sb_srtp *srtp;
+  sb_session *session;
+  GPtrArray *pubs;  /* sb_pub* */
+  GPtrArray *sinks; /* sb_sink* */
+  GPtrArray *early_candidates; /* remote candidates before the first offer */
+  GSource *dtls_timer;
+  GSource *rtcp_timer;
+  GSource *offer_idle; /* a renegotiation scheduled for this loop iteration */
+  uint32_t rtcp_ssrc; /* our SSRC for receiver reports and feedback */
+  bool ice_connected;
+  bool media_ready; /* SRTP keys in place */
+  bool failed;
+  /* Counters for stats. */
+  uint64_t rtp_in, rtp_out, rtcp_in, rtcp_out, dropped;
+};
+
+/* peer_media.c */
+void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len);
+void sb_peer_media_start(sb_peer *peer);
+void sb_peer_media_stop(sb_peer *peer);
+/* Recomputes a sink's payload-type and extension maps. */
+void sb_peer_sink_update_maps(sb_sink *sink);
+int sb_peer_send_rtcp(sb_peer *peer, uint8_t *buf, size_t len, size_t cap);
+int64_t sb_peer_now_us(void);
+
+#endif
