@@ -235,9 +235,10 @@ void sb_rooms_leave(sb_rooms *rs, uint64_t conn_id, const char *reason) {
   w->room = e->room;
   w->p = c->p;
   w->reason = g_strdup(reason);
-  w->destroy = e->members->len == 0;
+  gboolean destroy = w->destroy = e->members->len == 0;
+  /* w belongs to the worker once posted. */
   sb_worker_post(e->worker, do_leave, w, work_free);
-  if (w->destroy) {
+  if (destroy) {
     g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "room %s closed", e->name);
     g_hash_table_remove(rs->by_name, e->name);
     sb_worker_add_load(e->worker, -1);

@@ -3,7 +3,6 @@
  * header extensions, managing send sections, writing our descriptions. */
 #include "core/session.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
