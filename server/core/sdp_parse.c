@@ -330,12 +330,14 @@ static int parse_session_attr(parser *ps, span name, span v, int has_v) {
   sb_sdp_direction dir;
   if (parse_direction(name, &dir) == SB_OK)
     return has_v ? SB_EINVAL : set_direction(&sdp->direction, dir);
-  if (span_eq(name, "extmap-allow-mixed") || span_eq(name, "ice-lite")) {
+  gboolean *flag = NULL;
+  if (span_eq(name, "extmap-allow-mixed"))
+    flag = &sdp->extmap_allow_mixed;
+  else if (span_eq(name, "ice-lite"))
+    flag = &sdp->ice_lite;
+  if (flag) {
     if (has_v) return SB_EINVAL;
-    if (name.p[0] == 'e')
-      sdp->extmap_allow_mixed = TRUE;
-    else
-      sdp->ice_lite = TRUE;
+    *flag = TRUE;
     return SB_OK;
   }
   if (!has_v) goto unknown;
