@@ -276,6 +276,22 @@ static sb_sdp *parse_sdp(sb_peer *peer, json_t *msg, const char *type) {
   return sdp;
 }
 
+/* Sinks whose section the browser now knows carry media; new ones start
+ * with a keyframe. */
+static void update_sinks(sb_peer *peer) {
+  for (guint i = 0; i < peer->sinks->len; i++) {
+    sb_sink *sink = peer->sinks->pdata[i];
+    bool was = sink->active;
+    sink->active = sink->sec && !sink->sec->rejected && sink->sec->signaled &&
+                   (sink->sec->local_dir == SB_SDP_DIR_SENDONLY ||
+                    sink->sec->local_dir == SB_SDP_DIR_SENDRECV);
+    /* Before our DTLS is up the keyframe would be lost; media start asks. */
+    if (sink->active && !was && peer->media_ready && sink->track->kind == SB_TRACK_VIDEO &&
+        sink->track->owner->peer)
+      sb_peer_request_keyframe(sink->track->owner->peer, sink->track);
+  }
+}
+
 static void on_offer(sb_peer *peer, json_t *msg) {
   sb_session *s = peer->session;
   if (s->state == SB_SIG_HAVE_LOCAL_OFFER) {
@@ -295,13 +311,15 @@ static void on_offer(sb_peer *peer, json_t *msg) {
     return;
   }
   apply_transport(peer, first);
+  /* Tracks first: sinks waiting for this offer may ride in the answer. */
+  sync_tracks(peer);
   GString *answer = g_string_new("");
   if (sb_session_write_answer(s, answer) == SB_OK)
     send_json(peer, json_pack("{s:s,s:s}", "type", "answer", "sdp", answer->str));
   else
     send_error(peer, "internal", "could not write an answer", "offer");
   g_string_free(answer, TRUE);
-  sync_tracks(peer);
+  update_sinks(peer);
   maybe_offer(peer);
 }
 
@@ -322,15 +340,7 @@ static void on_answer(sb_peer *peer, json_t *msg) {
   g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: answer applied", peer->p->id);
   apply_transport(peer, false);
   sync_tracks(peer);
-  /* Sections the browser accepted carry media from now on; new ones start
-   * with a keyframe. */
-  for (guint i = 0; i < peer->sinks->len; i++) {
-    sb_sink *sink = peer->sinks->pdata[i];
-    bool was = sink->active;
-    sink->active = sink->sec && !sink->sec->rejected && sink->sec->local_dir == SB_SDP_DIR_SENDONLY;
-    if (sink->active && !was && sink->track->kind == SB_TRACK_VIDEO && sink->track->owner->peer)
-      sb_peer_request_keyframe(sink->track->owner->peer, sink->track);
-  }
+  update_sinks(peer);
   maybe_offer(peer);
 }
 

@@ -42,6 +42,8 @@ void sb_peer_sink_update_maps(sb_sink *sink) {
   uint8_t pt_map[128], ext_map[256];
   sb_session_pt_map(pub->sec, sink->sec, pt_map);
   sb_session_ext_map(pub->sec, sink->sec, ext_map);
+  for (int i = 1; i < 256; i++)
+    if (ext_map[i] && sb_session_ext_ambiguous(sink->peer->session, ext_map[i])) ext_map[i] = 0;
   sb_rewrite_set_maps(&sink->rw, pt_map, ext_map);
   sink->maps_ready = true;
 }
@@ -213,6 +215,7 @@ int sb_peer_request_keyframe(sb_peer *peer, sb_track *track) {
   if (pub->last_keyframe_req_us && now - pub->last_keyframe_req_us < KEYFRAME_MIN_INTERVAL_US)
     return SB_OK; /* one is on its way */
   pub->last_keyframe_req_us = now;
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: keyframe request for %s", peer->p->id, track->track_id);
   uint8_t buf[64 + SB_SRTP_MAX_TRAILER];
   size_t len = 0;
   sb_rtcp_pli pli = {.sender_ssrc = peer->rtcp_ssrc, .media_ssrc = pub->ssrc};
@@ -287,7 +290,7 @@ void sb_peer_media_start(sb_peer *peer) {
   /* Whoever forwards to us starts with a keyframe. */
   for (guint i = 0; i < peer->sinks->len; i++) {
     sb_sink *sink = peer->sinks->pdata[i];
-    if (sink->track->kind == SB_TRACK_VIDEO && sink->track->owner->peer)
+    if (sink->active && sink->track->kind == SB_TRACK_VIDEO && sink->track->owner->peer)
       sb_peer_request_keyframe(sink->track->owner->peer, sink->track);
   }
 }

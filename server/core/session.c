@@ -176,6 +176,17 @@ static bool dir_receives(sb_sdp_direction d) {
   return d == SB_SDP_DIR_SENDRECV || d == SB_SDP_DIR_RECVONLY;
 }
 
+/* Our direction: we send when a source is bound and the browser receives;
+ * we receive on the browser's own sections when it sends. */
+static sb_sdp_direction local_dir_for(const sb_msection *sec) {
+  bool send = sec->sending && dir_receives(sec->remote_dir);
+  bool recv = !sec->ours && dir_sends(sec->remote_dir);
+  return send && recv ? SB_SDP_DIR_SENDRECV
+         : send       ? SB_SDP_DIR_SENDONLY
+         : recv       ? SB_SDP_DIR_RECVONLY
+                      : SB_SDP_DIR_INACTIVE;
+}
+
 static void read_remote_ssrcs(const sb_sdp_media *m, sb_msection *sec) {
   sec->remote_ssrc = sec->remote_rtx_ssrc = 0;
   for (guint i = 0; i < m->ssrc_groups->len; i++) {
@@ -298,13 +309,8 @@ int sb_session_apply_offer(sb_session *s, const sb_sdp *offer, char *why, size_t
       rc = SB_EUNSUPPORTED;
     }
     sec->remote_dir = effective_dir(offer, m);
-    if (sec->ours) {
-      sec->local_dir = sec->sending && dir_receives(sec->remote_dir) ? SB_SDP_DIR_SENDONLY
-                                                                     : SB_SDP_DIR_INACTIVE;
-    } else {
-      sec->local_dir = dir_sends(sec->remote_dir) ? SB_SDP_DIR_RECVONLY : SB_SDP_DIR_INACTIVE;
-      read_remote_ssrcs(m, sec);
-    }
+    sec->local_dir = local_dir_for(sec);
+    if (!sec->ours) read_remote_ssrcs(m, sec);
     any = true;
   }
   if (rc == SB_OK && !any && !s->negotiated_once) {
@@ -334,6 +340,7 @@ int sb_session_apply_offer(sb_session *s, const sb_sdp *offer, char *why, size_t
   g_ptr_array_set_free_func(next, NULL);
   g_ptr_array_free(next, TRUE);
   s->extmap_allow_mixed = offer->extmap_allow_mixed;
+  s->answer_sections = offer->media->len;
   return SB_OK;
 }
 
@@ -369,10 +376,15 @@ int sb_session_apply_answer(sb_session *s, const sb_sdp *answer, char *why, size
       for (int k = 0; k < sec->n_codecs; k++)
         if (sb_sdp_media_codec_by_pt(m, sec->codecs[k].pt)) sec->codecs[n++] = sec->codecs[k];
       sec->n_codecs = n;
-      if (!n || !dir_receives(sec->remote_dir)) sec->local_dir = SB_SDP_DIR_INACTIVE;
+      if (!n) sec->sending = false;
     } else {
       read_remote_ssrcs(m, sec);
     }
+    sec->local_dir = local_dir_for(sec);
+  }
+  for (guint i = 0; i < s->offered_sections && i < s->sections->len; i++) {
+    sb_msection *sec = s->sections->pdata[i];
+    sec->signaled = sec->sending && !sec->rejected;
   }
   s->state = SB_SIG_STABLE;
   s->negotiated_once = true;
@@ -402,10 +414,37 @@ sb_msection *sb_session_add_send(sb_session *s, sb_sdp_kind kind, const sb_codec
         break;
       }
   if (!n) return NULL;
+  /* A section the browser offered to receive on (recvonly) is used first:
+   * no new m-line, and no renegotiation if we are about to answer. Then an
+   * idle section of ours; else a new one. */
   sb_msection *sec = NULL;
   for (guint i = 0; i < s->sections->len && !sec; i++) {
     sb_msection *o = s->sections->pdata[i];
+    if (!o->ours && !o->rejected && !o->sending && o->kind == kind &&
+        o->remote_dir == SB_SDP_DIR_RECVONLY)
+      sec = o;
+  }
+  for (guint i = 0; i < s->sections->len && !sec; i++) {
+    sb_msection *o = s->sections->pdata[i];
     if (o->ours && !o->rejected && !o->sending && o->kind == kind) sec = o;
+  }
+  if (sec && !sec->ours) {
+    /* Keep the browser's codecs and extensions for its own section. */
+    int m = 0;
+    for (int i = 0; i < n; i++)
+      if (sb_msection_codec(sec, codecs[i].pt)) m++;
+    if (!m) sec = NULL;
+    else {
+      sec->local_ssrc = local_ssrc;
+      g_strlcpy(sec->stream_id, stream_id, sizeof sec->stream_id);
+      g_strlcpy(sec->track_id, track_id, sizeof sec->track_id);
+      sec->sending = true;
+      sec->signaled = false;
+      sec->local_dir = local_dir_for(sec);
+      sec->user = user;
+      s->needs_offer = true;
+      return sec;
+    }
   }
   if (!sec) {
     if (s->sections->len >= SB_SDP_MAX_MEDIA) return NULL;
@@ -424,7 +463,8 @@ sb_msection *sb_session_add_send(sb_session *s, sb_sdp_kind kind, const sb_codec
   g_strlcpy(sec->stream_id, stream_id, sizeof sec->stream_id);
   g_strlcpy(sec->track_id, track_id, sizeof sec->track_id);
   sec->sending = true;
-  sec->local_dir = SB_SDP_DIR_SENDONLY;
+  sec->signaled = false;
+  sec->local_dir = local_dir_for(sec);
   sec->user = user;
   s->needs_offer = true;
   return sec;
@@ -432,8 +472,9 @@ sb_msection *sb_session_add_send(sb_session *s, sb_sdp_kind kind, const sb_codec
 
 void sb_session_stop_send(sb_session *s, sb_msection *sec) {
   sec->sending = false;
+  sec->signaled = false;
   sec->user = NULL;
-  sec->local_dir = SB_SDP_DIR_INACTIVE;
+  sec->local_dir = local_dir_for(sec);
   s->needs_offer = true;
 }
 
@@ -474,6 +515,19 @@ void sb_session_ext_map(const sb_msection *from, const sb_msection *to, uint8_t 
     if (from->exts[i].kind == SB_EXT_MID) continue;
     map[from->exts[i].id] = sb_msection_ext_id(to, from->exts[i].kind);
   }
+}
+
+bool sb_session_ext_ambiguous(const sb_session *s, uint8_t id) {
+  sb_ext_kind seen = SB_EXT_NONE;
+  for (guint i = 0; i < s->sections->len; i++) {
+    const sb_msection *sec = s->sections->pdata[i];
+    for (int k = 0; k < sec->n_exts; k++) {
+      if (sec->exts[k].id != id) continue;
+      if (seen != SB_EXT_NONE && seen != sec->exts[k].kind) return true;
+      seen = sec->exts[k].kind;
+    }
+  }
+  return false;
 }
 
 void sb_session_pt_map(const sb_msection *from, const sb_msection *to, uint8_t map[128]) {
@@ -520,7 +574,7 @@ static void write_rejected(sb_sdp_media *m, const sb_msection *sec) {
   m->direction = SB_SDP_DIR_INACTIVE;
 }
 
-static int write_description(sb_session *s, bool offer, GString *out) {
+static int write_description(sb_session *s, bool offer, guint n_sections, GString *out) {
   sb_sdp *d = sb_sdp_new();
   sb_sdp_set_str(&d->origin_username, "switchboard");
   char sid[32];
@@ -532,7 +586,7 @@ static int write_description(sb_session *s, bool offer, GString *out) {
   sb_sdp_set_str(&d->msid_semantic, "WMS");
   sb_sdp_set_str(&d->msid_semantic_ids, "*");
   sb_sdp_group *bundle = sb_sdp_add_group(d, "BUNDLE");
-  for (guint i = 0; i < s->sections->len; i++) {
+  for (guint i = 0; i < n_sections && i < s->sections->len; i++) {
     const sb_msection *sec = s->sections->pdata[i];
     sb_sdp_kind kind = sec->kind;
     const char *proto = sec->rejected ? sec->rejected_proto : NULL;
@@ -557,7 +611,7 @@ static int write_description(sb_session *s, bool offer, GString *out) {
     m->rtcp_mux = TRUE;
     m->rtcp_rsize = TRUE;
     write_codecs(m, sec);
-    if (sec->ours && sec->sending) {
+    if (sec->sending) {
       sb_sdp_media_add_msid(m, sec->stream_id, sec->track_id);
       sb_sdp_media_add_ssrc(m, sec->local_ssrc, "cname", s->cname);
       char msid[2 * SB_SESSION_ID_LEN + 2];
@@ -580,17 +634,24 @@ static int write_description(sb_session *s, bool offer, GString *out) {
 }
 
 int sb_session_write_answer(sb_session *s, GString *out) {
-  int rc = write_description(s, false, out);
+  /* An answer carries exactly the offer's m-lines; sections we added since
+   * wait for our next offer. */
+  int rc = write_description(s, false, s->answer_sections, out);
   if (rc == SB_OK) {
     s->state = SB_SIG_STABLE;
     s->negotiated_once = true;
+    for (guint i = 0; i < s->answer_sections && i < s->sections->len; i++) {
+      sb_msection *sec = s->sections->pdata[i];
+      sec->signaled = sec->sending && !sec->rejected;
+    }
+    s->needs_offer = s->sections->len > s->answer_sections;
   }
   return rc;
 }
 
 int sb_session_write_offer(sb_session *s, GString *out) {
   if (s->state != SB_SIG_STABLE) return SB_ESTATE;
-  int rc = write_description(s, true, out);
+  int rc = write_description(s, true, s->sections->len, out);
   if (rc == SB_OK) {
     s->state = SB_SIG_HAVE_LOCAL_OFFER;
     s->needs_offer = false;

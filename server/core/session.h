@@ -5,11 +5,13 @@
  * browser's descriptions.
  *
  * Model. The browser's own m-sections carry what it publishes: we answer
- * them recvonly (or inactive). What the server forwards to the browser goes
- * in m-sections the server adds ("send sections", mids "s0", "s1", ...) with
- * its own offers, sendonly, each with one SSRC and an msid naming the
- * participant the media comes from. A send section that is no longer needed
- * turns inactive and is reused for the next track of its kind.
+ * them recvonly (or inactive). What the server forwards to the browser goes,
+ * first, in sections the browser offered to receive on (recvonly), which we
+ * answer sendonly; otherwise in m-sections the server adds ("send sections",
+ * mids "s0", "s1", ...) with its own offers, sendonly. Each carries one SSRC
+ * and an msid naming the participant the media comes from. A send section
+ * that is no longer needed turns inactive and is reused for the next track of
+ * its kind.
  *
  * Codecs: Opus for audio; VP8, VP9 (profile 0), H.264 (packetization-mode 1,
  * profile matched per RFC 6184) and AV1 for video, in that order of
@@ -81,7 +83,8 @@ typedef struct {
   uint32_t local_ssrc;
   char stream_id[SB_SESSION_ID_LEN];
   char track_id[SB_SESSION_ID_LEN];
-  bool sending; /* a source is bound (sendonly) */
+  bool sending;  /* a source is bound */
+  bool signaled; /* ...and the browser has been told (in an answer or an accepted offer) */
   void *user;   /* the host's binding for this section */
 } sb_msection;
 
@@ -102,6 +105,7 @@ typedef struct {
   uint64_t sess_id, sess_version;
   unsigned next_send_mid;
   unsigned offered_sections; /* m-lines in our pending offer */
+  unsigned answer_sections;  /* m-lines in the browser's last offer */
   /* The browser's transport parameters (latest description). */
   char remote_ufrag[256], remote_pwd[256];
   char remote_fp_hash[16], remote_fp[256];
@@ -154,6 +158,12 @@ uint8_t sb_msection_ext_id(const sb_msection *sec, sb_ext_kind k);
  * extension ids of `to` (a send section); extensions `to` did not negotiate
  * (and mid, whose value names the publisher's section) map to 0 (dropped). */
 void sb_session_ext_map(const sb_msection *from, const sb_msection *to, uint8_t map[256]);
+/* true when extension id `id` names different extensions in different
+ * sections of the session (some stacks, aiortc 1.4 among them, offer that
+ * inside one BUNDLE group and then cannot tell them apart): such an id is
+ * not safe to send. */
+bool sb_session_ext_ambiguous(const sb_session *s, uint8_t id);
+
 /* Fills map[128] with the send section's payload type for each of the
  * publisher's payload types (0xff where there is none). */
 void sb_session_pt_map(const sb_msection *from, const sb_msection *to, uint8_t map[128]);

@@ -12,10 +12,16 @@ import json
 import sys
 import time
 
+import logging
+import os
+
 import aioice.ice
 import websockets
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
+
+if os.environ.get("SB_AIORTC_DEBUG"):
+    logging.basicConfig(level=logging.DEBUG)
 
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
 
@@ -26,6 +32,13 @@ async def run(args):
     pc.addTrack(VideoStreamTrack())
     if not args.no_audio:
         pc.addTrack(AudioStreamTrack())
+    # Receive-only transceivers let the server send the other participant's
+    # media in its answer, without adding m-lines later (aiortc 1.4 handles
+    # offers that add m-lines poorly).
+    for _ in range(args.recv_slots):
+        pc.addTransceiver("video", direction="recvonly")
+        if not args.no_audio:
+            pc.addTransceiver("audio", direction="recvonly")
 
     async def consume(track, peer_id):
         key = "frames" if track.kind == "video" else "audio_frames"
@@ -62,8 +75,12 @@ async def run(args):
             elif t == "answer":
                 await pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], "answer"))
             elif t == "offer":
+                if args.dump:
+                    open(f"{args.dump}-offer.sdp", "w").write(msg["sdp"])
                 await pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], "offer"))
                 await pc.setLocalDescription(await pc.createAnswer())
+                if args.dump:
+                    open(f"{args.dump}-answer.sdp", "w").write(pc.localDescription.sdp)
                 await ws.send(json.dumps({"type": "answer", "sdp": pc.localDescription.sdp}))
             elif t == "error":
                 stats["errors"].append(msg)
@@ -81,6 +98,9 @@ def main():
     p.add_argument("--room", required=True)
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--no-audio", action="store_true")
+    p.add_argument("--recv-slots", type=int, default=1,
+                   help="recvonly video(+audio) transceivers to offer (default 1)")
+    p.add_argument("--dump", help="write the SDPs exchanged to files with this prefix")
     asyncio.run(run(p.parse_args()))
 
 

@@ -159,7 +159,9 @@ static void test_send_section_and_maps(void) {
   char *ans = g_strdup(out->str);
   GString *a = g_string_new(ans);
   g_string_replace(a, "a=setup:actpass", "a=setup:active", 0);
+  g_string_replace(a, "a=recvonly", "a=SWAP", 0);
   g_string_replace(a, "a=sendonly", "a=recvonly", 0);
+  g_string_replace(a, "a=SWAP", "a=sendonly", 0);
   g_string_replace(a, "a=ice-lite\r\n", "", 0);
   sb_sdp *answer = parse(a->str);
   g_assert_cmpint(sb_session_apply_answer(cr, answer, why, sizeof why), ==, SB_OK);
