@@ -248,12 +248,18 @@ static void sync_tracks(sb_peer *peer) {
   }
 }
 
+static const char *candidate_ufrag(const char *text, char *buf, size_t len);
+
 static void apply_transport(sb_peer *peer, bool first) {
   sb_session *s = peer->session;
   if (first) {
     sb_ice_set_remote_credentials(peer->ice, s->remote_ufrag, s->remote_pwd);
-    for (guint i = 0; i < peer->early_candidates->len; i++)
-      sb_ice_add_remote_candidate(peer->ice, peer->early_candidates->pdata[i]);
+    for (guint i = 0; i < peer->early_candidates->len; i++) {
+      const char *text = peer->early_candidates->pdata[i];
+      char ufrag[256];
+      const char *uf = candidate_ufrag(text, ufrag, sizeof ufrag);
+      if (!uf || !strcmp(uf, s->remote_ufrag)) sb_ice_add_remote_candidate(peer->ice, text);
+    }
     g_ptr_array_set_size(peer->early_candidates, 0);
     sb_dtls_set_remote_fingerprint(peer->dtls, s->remote_fp_hash, s->remote_fp);
     dtls_schedule(peer);
@@ -344,23 +350,43 @@ static void on_answer(sb_peer *peer, json_t *msg) {
   maybe_offer(peer);
 }
 
+/* The "ufrag X" extension of a candidate, if any (borrowed, NUL-terminated
+ * copy in buf). */
+static const char *candidate_ufrag(const char *text, char *buf, size_t len) {
+  const char *p = strstr(text, " ufrag ");
+  if (!p) return NULL;
+  p += 7;
+  size_t n = strcspn(p, " ");
+  if (n == 0 || n >= len) return NULL;
+  memcpy(buf, p, n);
+  buf[n] = 0;
+  return buf;
+}
+
 static void on_candidate(sb_peer *peer, json_t *msg) {
   json_t *c = json_object_get(msg, "candidate");
   const char *text = NULL;
+  if (json_is_null(c)) return; /* end of candidates */
   if (json_is_object(c)) text = json_string_value(json_object_get(c, "candidate"));
   else if (json_is_string(c)) text = json_string_value(c);
-  if (json_is_null(c) || (text && !*text)) return; /* end of candidates */
   if (!text) {
-    send_error(peer, "bad-candidate", "candidate.candidate must be a string", "candidate");
+    send_error(peer, "bad-message", "candidate.candidate must be a string", "candidate");
     return;
   }
+  if (!*text) return; /* end of candidates, the other spelling */
+  char ufrag[256];
+  const char *uf = candidate_ufrag(text, ufrag, sizeof ufrag);
   if (!peer->session->negotiated_once) {
     if (peer->early_candidates->len < 64) g_ptr_array_add(peer->early_candidates, g_strdup(text));
     return;
   }
+  /* A candidate of an older ICE generation (a rolled-back or replaced
+   * connection on the browser's side) is dropped without a fuss. */
+  if (uf && strcmp(uf, peer->session->remote_ufrag)) return;
   int rc = sb_ice_add_remote_candidate(peer->ice, text);
-  if (rc == SB_EUNSUPPORTED) return; /* TCP or RTCP-component candidates: not used */
-  if (rc < 0) send_error(peer, "bad-candidate", "the candidate could not be used", "candidate");
+  if (rc == SB_EINVAL)
+    send_error(peer, "bad-candidate", "not a valid ICE candidate attribute", "candidate");
+  /* Valid but unusable here (TCP, RTCP component, mDNS name): dropped. */
 }
 
 void sb_peer_signal(sb_peer *peer, const char *type, const char *json) {

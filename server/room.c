@@ -203,10 +203,13 @@ void sb_room_message(sb_participant *p, const char *type, const char *json) {
   if (rc < 0) {
     char *err = g_strdup_printf(
         "{\"type\":\"error\",\"code\":\"%s\",\"message\":\"%s\",\"ref\":\"%s\"}",
-        rc == SB_ENOTFOUND ? "bad-message" : rc == SB_ESTATE ? "wrong-state" : "unknown-type",
-        rc == SB_ENOTFOUND   ? "no such peer in this room"
-        : rc == SB_ESTATE    ? "not valid in this room's state"
-                             : "this room does not handle that message type",
+        rc == SB_ENOTFOUND || rc == SB_ESTATE ? "wrong-state"
+        : rc == SB_EINVAL                     ? "bad-message"
+                                              : "unknown-type",
+        rc == SB_ENOTFOUND  ? "no such peer in this room (it may have just left)"
+        : rc == SB_ESTATE   ? "there is nobody in this room to send it to"
+        : rc == SB_EINVAL   ? "the message could not be relayed"
+                            : "this room does not handle that message type",
         type);
     sb_room_send(p, err);
     g_free(err);

@@ -13,6 +13,7 @@ typedef struct {
   char id[16];
   char *name;
   uint64_t conn_id;
+  gboolean polite;
 } member;
 
 typedef struct {
@@ -186,7 +187,15 @@ int sb_rooms_join(sb_rooms *rs, uint64_t conn_id, const char *room, const char *
     member *o = e->members->pdata[i];
     json_array_append_new(peers, json_pack("{s:s,s:s}", "peer_id", o->id, "name", o->name));
   }
-  gboolean polite = pl->media ? TRUE : e->members->len > 0;
+  /* Media rooms: the browser is always the polite peer. Relay rooms: the
+   * newcomer takes the opposite of whoever is there. */
+  gboolean polite = TRUE;
+  if (!pl->media) {
+    polite = FALSE;
+    for (guint i = 0; i < e->members->len; i++)
+      if (!((member *)e->members->pdata[i])->polite) polite = TRUE;
+  }
+  m->polite = polite;
   send_json(rs, conn_id,
             json_pack("{s:s,s:s,s:s,s:s,s:o,s:[],s:b}", "type", "joined", "peer_id", m->id, "room",
                       room, "plugin", pl->name, "peers", peers, "ice_servers", "polite", polite));
@@ -326,8 +335,12 @@ static gboolean remove_cb(gpointer data) {
   sb_rooms *rs = the_rooms;
   client *c = rs ? g_hash_table_lookup(rs->by_conn, &n->conn_id) : NULL;
   if (!c || strcmp(c->id, n->pid)) return G_SOURCE_REMOVE;
+  /* The others hear why (peer-left); the participant itself is told it was
+   * removed and its socket closes. */
   sb_rooms_leave(rs, n->conn_id, n->reason);
-  send_json(rs, n->conn_id, json_pack("{s:s,s:s}", "type", "left", "reason", n->reason));
+  send_json(rs, n->conn_id, json_pack("{s:s,s:s}", "type", "bye", "reason", "removed"));
+  sb_ws_conn *conn = rs->http ? sb_http_find(rs->http, n->conn_id) : NULL;
+  if (conn) sb_ws_conn_close(conn);
   return G_SOURCE_REMOVE;
 }
 

@@ -5,6 +5,16 @@
 #include <string.h>
 
 #define LOG_DOMAIN "signaling"
+/* Messages a connection may send: a burst of RATE_BURST, then RATE_PER_S a
+ * second. Far above what negotiation needs; it stops floods. */
+#define RATE_BURST 200.0
+#define RATE_PER_S 50.0
+
+typedef struct {
+  uint64_t id;
+  double tokens;
+  gint64 last_us;
+} conn_state;
 
 struct sb_signaling {
   sb_rooms *rooms;
@@ -41,11 +51,13 @@ static void send_error(sb_ws_conn *c, const char *code, const char *message, con
 
 void sb_signaling_on_open(sb_ws_conn *c, void *user) {
   sb_signaling *s = user;
-  uint64_t *id = g_new(uint64_t, 1);
-  *id = sb_ws_conn_id(c);
-  g_hash_table_insert(s->conns, id, c);
-  sb_ws_conn_set_data(c, id);
-  g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "connection %" G_GUINT64_FORMAT " from %s", *id,
+  conn_state *st = g_new0(conn_state, 1);
+  st->id = sb_ws_conn_id(c);
+  st->tokens = RATE_BURST;
+  st->last_us = g_get_monotonic_time();
+  g_hash_table_insert(s->conns, &st->id, c);
+  sb_ws_conn_set_data(c, st);
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "connection %" G_GUINT64_FORMAT " from %s", st->id,
         sb_ws_conn_peer_address(c));
 }
 
@@ -53,9 +65,9 @@ void sb_signaling_on_close(sb_ws_conn *c, void *user) {
   sb_signaling *s = user;
   uint64_t id = sb_ws_conn_id(c);
   sb_rooms_leave(s->rooms, id, "disconnected");
-  uint64_t *key = sb_ws_conn_get_data(c);
+  conn_state *st = sb_ws_conn_get_data(c);
   g_hash_table_remove(s->conns, &id);
-  g_free(key);
+  g_free(st);
 }
 
 /* A message type is a short lowercase word; anything else is not ours. */
@@ -113,6 +125,15 @@ static gboolean check_negotiation(sb_ws_conn *c, const char *type, json_t *msg) 
 void sb_signaling_on_message(sb_ws_conn *c, const char *text, size_t len, gboolean too_big,
                              gboolean binary, void *user) {
   sb_signaling *s = user;
+  conn_state *st = sb_ws_conn_get_data(c);
+  gint64 now = g_get_monotonic_time();
+  st->tokens = MIN(RATE_BURST, st->tokens + (double)(now - st->last_us) * RATE_PER_S / 1e6);
+  st->last_us = now;
+  if (st->tokens < 1.0) {
+    send_error(c, "rate-limited", "too many messages; this one was discarded", NULL);
+    return;
+  }
+  st->tokens -= 1.0;
   if (too_big) {
     send_error(c, "too-big", "message larger than the server's limit", NULL);
     return;

@@ -90,12 +90,33 @@ t.ok(m and m["candidate"]["sdpMid"] == "0" and m["from"] == j2["peer_id"] and "t
      "a candidate addressed with to arrives", m)
 r2.send({"type": "answer", "sdp": "v=0 answer", "to": "p-nobody"})
 m = r2.recv()
-t.ok(m and m.get("code") == "bad-message", "an answer to an unknown peer -> bad-message", m)
+t.ok(m and m.get("code") == "wrong-state", "an answer to an unknown peer -> wrong-state", m)
 r2.send({"type": "offer"})
 m = r2.recv()
 t.ok(m and m.get("code") == "bad-message", "an offer without sdp -> bad-message", m)
 r1.send({"type": "ping", "id": 1})
 t.ok(r1.recv_type("pong") is not None, "the other relay participant is unaffected")
+# The impolite one leaves; a newcomer must be impolite opposite the polite one left.
+r1.send({"type": "leave"})
+r3 = WS(srv.port)
+r3.send({"type": "join", "room": "relay-1"})
+j3 = r3.recv_type("joined")
+t.ok(j3 and j3["polite"] is False, "a relay newcomer takes the role opposite the remaining peer", j3)
+r3.close()
+
+# A flood of messages is cut off with rate-limited, and the connection lives on.
+f = WS(srv.port)
+for i in range(400):
+    f.send({"type": "ping", "id": i})
+codes = []
+for i in range(400):
+    m = f.recv(timeout=5)
+    if m is None:
+        break
+    codes.append(m.get("code") or m.get("type"))
+t.ok("rate-limited" in codes and codes.count("pong") >= 150, "a flood gets rate-limited errors",
+     f"{codes.count('pong')} pongs, {codes.count('rate-limited')} rate-limited")
+f.close()
 r1.close()
 r2.close()
 a.close()
