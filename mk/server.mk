@@ -40,3 +40,18 @@ EXTRA_DIST += web switchboard.conf docs README.md
 # Server tests over real sockets (Python standard library).
 TESTS += tests/server/test_smoke.py tests/server/test_signaling.py
 EXTRA_DIST += tests/server tests/lib tests/run_test.sh
+
+# The plugin loader, tested with plugins built for the test (never installed).
+check_LTLIBRARIES = tests/plugins/good_plugin.la tests/plugins/old_plugin.la \
+	tests/plugins/failing_plugin.la
+TEST_PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -rpath /nowhere
+tests_plugins_good_plugin_la_SOURCES = tests/plugins/good_plugin.c
+tests_plugins_good_plugin_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_plugins_old_plugin_la_SOURCES = tests/plugins/old_plugin.c
+tests_plugins_old_plugin_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_plugins_failing_plugin_la_SOURCES = tests/plugins/failing_plugin.c
+tests_plugins_failing_plugin_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+check_PROGRAMS += tests/unit/test_plugins
+TESTS += tests/unit/test_plugins
+tests_unit_test_plugins_SOURCES = tests/unit/test_plugins.c server/plugins.c server/plugins.h
+tests_unit_test_plugins_LDADD = libsbcore.la $(GLIB_LIBS)
