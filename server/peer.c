@@ -36,12 +36,10 @@ static void fail(sb_peer *peer, const char *reason) {
 
 static gboolean dtls_timer_cb(gpointer data);
 
+static void clear_source(GSource **src);
+
 static void dtls_schedule(sb_peer *peer) {
-  if (peer->dtls_timer) {
-    g_source_destroy(peer->dtls_timer);
-    g_source_unref(peer->dtls_timer);
-    peer->dtls_timer = NULL;
-  }
+  clear_source(&peer->dtls_timer);
   int64_t us = peer->dtls ? sb_dtls_timeout_us(peer->dtls) : -1;
   if (us < 0) return;
   peer->dtls_timer = g_timeout_source_new((guint)(us / 1000 + 1));
@@ -70,6 +68,7 @@ static void dtls_connected(void *user, const sb_srtp_keys *keys) {
     return;
   }
   peer->media_ready = true;
+  clear_source(&peer->setup_timer);
   g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "%s: media connected (%s)", peer->p->id,
         sb_srtp_profile_name(keys->profile));
   sb_peer_media_start(peer);
@@ -106,6 +105,26 @@ static void ice_failed(void *user, const char *reason) { fail(user, reason); }
 
 /* ---- lifecycle ---- */
 
+/* A browser that joins but never completes ICE and DTLS is removed after
+ * this long (or the disconnect timeout, if longer). */
+#define SETUP_TIMEOUT_MS 30000
+
+static void clear_source(GSource **src) {
+  if (*src) {
+    g_source_destroy(*src);
+    g_source_unref(*src);
+    *src = NULL;
+  }
+}
+
+static gboolean setup_timeout_cb(gpointer data) {
+  sb_peer *peer = data;
+  g_source_unref(peer->setup_timer);
+  peer->setup_timer = NULL;
+  if (!peer->media_ready) fail(peer, "no media connection within the set-up time");
+  return G_SOURCE_REMOVE;
+}
+
 sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
   sb_peer *peer = g_new0(sb_peer, 1);
   peer->p = p;
@@ -136,6 +155,11 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
     g_log(LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s: cannot set up ICE/DTLS on %s", p->id, env->address);
     peer->failed = true;
     sb_room_request_remove(p, "failed");
+  } else {
+    guint ms = MAX(SETUP_TIMEOUT_MS, env->disconnect_timeout_ms);
+    peer->setup_timer = g_timeout_source_new(ms);
+    g_source_set_callback(peer->setup_timer, setup_timeout_cb, peer, NULL);
+    g_source_attach(peer->setup_timer, g_main_context_get_thread_default());
   }
   return peer;
 }
@@ -152,14 +176,9 @@ void sb_peer_free(sb_peer *peer) {
     sb_sink *sink = peer->sinks->pdata[peer->sinks->len - 1];
     sb_peer_remove_sink(peer, sink->track);
   }
-  if (peer->dtls_timer) {
-    g_source_destroy(peer->dtls_timer);
-    g_source_unref(peer->dtls_timer);
-  }
-  if (peer->offer_idle) {
-    g_source_destroy(peer->offer_idle);
-    g_source_unref(peer->offer_idle);
-  }
+  clear_source(&peer->dtls_timer);
+  clear_source(&peer->offer_idle);
+  clear_source(&peer->setup_timer);
   if (peer->dtls && peer->media_ready) sb_dtls_close(peer->dtls);
   sb_dtls_free(peer->dtls);
   sb_srtp_free(peer->srtp);

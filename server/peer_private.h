@@ -68,6 +68,7 @@ struct sb_peer {
   GSource *dtls_timer;
   GSource *rtcp_timer;
   GSource *offer_idle; /* a renegotiation scheduled for this loop iteration */
+  GSource *setup_timer; /* ends a connection that never reaches media */
   uint32_t rtcp_ssrc; /* our SSRC for receiver reports and feedback */
   bool ice_connected;
   bool media_ready; /* SRTP keys in place */
