@@ -77,6 +77,22 @@ static void dtls_connected(void *user, const sb_srtp_keys *keys) {
 static void dtls_failed(void *user, const char *reason) { fail(user, reason); }
 static void dtls_closed(void *user, const char *reason) { fail(user, "DTLS closed by the browser"); }
 
+static const sb_dtls_callbacks dtls_cb = {.send = dtls_send,
+                                          .on_connected = dtls_connected,
+                                          .on_failed = dtls_failed,
+                                          .on_closed = dtls_closed};
+
+/* The DTLS endpoint is made once the first offer fixed our role. A server
+ * waits for the ClientHello; a client speaks first, once ICE is up. */
+static int dtls_setup(sb_peer *peer) {
+  bool client = peer->session->dtls_client;
+  if (sb_dtls_new(peer->env->dtls, client ? SB_DTLS_ROLE_CLIENT : SB_DTLS_ROLE_SERVER, &dtls_cb,
+                  peer, &peer->dtls) < 0)
+    return SB_EIO;
+  if (!client || peer->ice_connected) sb_dtls_start(peer->dtls);
+  return SB_OK;
+}
+
 /* ---- ICE ---- */
 
 static void ice_candidate(void *user, const char *candidate) {
@@ -88,12 +104,17 @@ static void ice_state(void *user, sb_ice_state state) {
   sb_peer *peer = user;
   g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: ICE %s", peer->p->id, sb_ice_state_name(state));
   peer->ice_connected = state == SB_ICE_CONNECTED;
+  if (peer->ice_connected && peer->dtls && sb_dtls_state(peer->dtls) == SB_DTLS_STATE_NEW) {
+    sb_dtls_start(peer->dtls);
+    dtls_schedule(peer);
+  }
 }
 
 static void ice_data(void *user, uint8_t *data, size_t len) {
   sb_peer *peer = user;
   if (peer->failed || len == 0) return;
   if (sb_dtls_is_dtls(data, len)) {
+    if (!peer->dtls) return;
     sb_dtls_handle(peer->dtls, data, len);
     dtls_schedule(peer);
   } else if (data[0] >= 128 && data[0] <= 191) {
@@ -145,13 +166,7 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
   if (peer->ice) sb_ice_local_credentials(peer->ice, &ufrag, &pwd);
   uint64_t sess_id = ((uint64_t)g_random_int() << 31) ^ g_random_int();
   peer->session = sb_session_new(ufrag, pwd, sb_media_env_fingerprint(env), env->ice_lite, sess_id);
-  static const sb_dtls_callbacks dcb = {.send = dtls_send,
-                                        .on_connected = dtls_connected,
-                                        .on_failed = dtls_failed,
-                                        .on_closed = dtls_closed};
-  if (!peer->ice || sb_ice_gather(peer->ice) < 0 ||
-      sb_dtls_new(env->dtls, SB_DTLS_ROLE_SERVER, &dcb, peer, &peer->dtls) < 0 ||
-      sb_dtls_start(peer->dtls) < 0) {
+  if (!peer->ice || sb_ice_gather(peer->ice) < 0) {
     g_log(LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s: cannot set up ICE/DTLS on %s", p->id, env->address);
     peer->failed = true;
     sb_room_request_remove(p, "failed");
@@ -272,6 +287,10 @@ static const char *candidate_ufrag(const char *text, char *buf, size_t len);
 static void apply_transport(sb_peer *peer, bool first) {
   sb_session *s = peer->session;
   if (first) {
+    if (dtls_setup(peer) < 0) {
+      fail(peer, "cannot create the DTLS endpoint");
+      return;
+    }
     sb_ice_set_remote_credentials(peer->ice, s->remote_ufrag, s->remote_pwd);
     for (guint i = 0; i < peer->early_candidates->len; i++) {
       const char *text = peer->early_candidates->pdata[i];

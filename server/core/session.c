@@ -225,11 +225,21 @@ static int read_transport(sb_session *s, const sb_sdp *d, bool is_offer, char *w
   const sb_sdp_fingerprint *fp = media_fp(d, first);
   if (!ufrag || !pwd) return set_why(why, wl, "missing a=ice-ufrag or a=ice-pwd"), SB_EINVAL;
   if (!fp->hash || !fp->value) return set_why(why, wl, "missing a=fingerprint"), SB_EINVAL;
+  /* DTLS roles (RFC 5763): we are the DTLS server unless the browser's
+   * first offer says it wants to be (setup:passive). The role never changes
+   * afterwards. */
   sb_sdp_setup setup = media_setup(d, first);
-  if (is_offer && setup != SB_SDP_SETUP_ACTPASS && setup != SB_SDP_SETUP_ACTIVE)
-    return set_why(why, wl, "the offer must have a=setup:actpass or active"), SB_EUNSUPPORTED;
-  if (!is_offer && setup != SB_SDP_SETUP_ACTIVE)
-    return set_why(why, wl, "the answer must have a=setup:active"), SB_EUNSUPPORTED;
+  bool client = s->negotiated_once ? s->dtls_client : (is_offer && setup == SB_SDP_SETUP_PASSIVE);
+  sb_sdp_setup want = client ? SB_SDP_SETUP_PASSIVE : SB_SDP_SETUP_ACTIVE;
+  if (is_offer && setup != SB_SDP_SETUP_ACTPASS && setup != want)
+    return set_why(why, wl, "a=setup contradicts the DTLS roles already in use"), SB_EINVAL;
+  if (!is_offer && setup != want)
+    return set_why(why, wl, client ? "the answer must have a=setup:passive"
+                                   : "the answer must have a=setup:active"),
+           SB_EINVAL;
+  if (is_offer && setup == SB_SDP_SETUP_HOLDCONN)
+    return set_why(why, wl, "a=setup:holdconn is not supported"), SB_EUNSUPPORTED;
+  s->dtls_client = client;
   if (!sb_sdp_find_group(d, "BUNDLE"))
     return set_why(why, wl, "BUNDLE is required (a=group:BUNDLE)"), SB_EUNSUPPORTED;
   g_strlcpy(s->remote_ufrag, ufrag, sizeof s->remote_ufrag);
@@ -603,7 +613,7 @@ static int write_description(sb_session *s, bool offer, guint n_sections, GStrin
     sb_sdp_set_str(&m->ice_pwd, s->ice_pwd);
     sb_sdp_set_str(&m->fingerprint.hash, "sha-256");
     sb_sdp_set_str(&m->fingerprint.value, s->fingerprint);
-    m->setup = offer ? SB_SDP_SETUP_ACTPASS : SB_SDP_SETUP_PASSIVE;
+    m->setup = offer ? SB_SDP_SETUP_ACTPASS : s->dtls_client ? SB_SDP_SETUP_ACTIVE : SB_SDP_SETUP_PASSIVE;
     sb_sdp_set_str(&m->mid, sec->mid);
     for (int k = 0; k < sec->n_exts; k++)
       sb_sdp_media_add_extmap(m, sec->exts[k].id, SB_SDP_DIR_NONE, ext_uris[sec->exts[k].kind], NULL);

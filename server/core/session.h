@@ -21,8 +21,9 @@
  * Header extensions: mid, abs-send-time, audio level, video orientation and
  * toffset, with the browser's ids.
  *
- * The server is ICE-lite (or full ICE) and always the DTLS server: it answers
- * a=setup:passive and offers a=setup:actpass (browsers answer active). */
+ * The server is ICE-lite (or full ICE). It is the DTLS server (answers
+ * a=setup:passive) unless the browser's first offer says setup:passive, in
+ * which case it is the client (answers active); its own offers say actpass. */
 #ifndef SB_CORE_SESSION_H
 #define SB_CORE_SESSION_H
 
@@ -96,6 +97,7 @@ typedef struct {
   bool negotiated_once;   /* an offer/answer exchange completed */
   bool needs_offer;       /* a send section changed since the last exchange */
   bool extmap_allow_mixed;
+  bool dtls_client; /* the browser asked to be the DTLS server (setup:passive) */
   /* Our identity. */
   char ice_ufrag[64], ice_pwd[64];
   char fingerprint[160]; /* "AB:CD:..." (sha-256) */

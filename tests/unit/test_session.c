@@ -210,7 +210,29 @@ static void test_refusals(void) {
   expect_refused("a=group:BUNDLE 0 1\r\n", "", SB_EUNSUPPORTED);
   expect_refused("a=rtcp-mux\r\n", "", SB_EUNSUPPORTED);
   expect_refused("a=fingerprint:", "a=x-fingerprint:", SB_EINVAL);
-  expect_refused("a=setup:actpass", "a=setup:passive", SB_EUNSUPPORTED);
+  expect_refused("a=setup:actpass", "a=setup:holdconn", SB_EINVAL);
+}
+
+/* A browser that wants to be the DTLS server gets a DTLS client. */
+static void test_dtls_client_role(void) {
+  char *text = fixture("chromium-offer-av.sdp");
+  GString *t = g_string_new(text);
+  g_string_replace(t, "a=setup:actpass", "a=setup:passive", 0);
+  sb_sdp *offer = parse(t->str);
+  sb_session *s = new_session();
+  char why[160] = "";
+  g_assert_cmpint(sb_session_apply_offer(s, offer, why, sizeof why), ==, SB_OK);
+  g_assert_true(s->dtls_client);
+  GString *out = g_string_new("");
+  g_assert_cmpint(sb_session_write_answer(s, out), ==, SB_OK);
+  sb_sdp *a = parse(out->str);
+  g_assert_cmpint(sb_sdp_media_at(a, 0)->setup, ==, SB_SDP_SETUP_ACTIVE);
+  sb_sdp_free(a);
+  g_string_free(out, TRUE);
+  sb_session_free(s);
+  sb_sdp_free(offer);
+  g_string_free(t, TRUE);
+  g_free(text);
 }
 
 static void test_reoffer_must_keep_order(void) {
@@ -252,6 +274,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/session/datachannel-rejected", test_datachannel_rejected);
   g_test_add_func("/session/send-section-and-maps", test_send_section_and_maps);
   g_test_add_func("/session/refusals", test_refusals);
+  g_test_add_func("/session/dtls-client-role", test_dtls_client_role);
   g_test_add_func("/session/reoffer-keeps-order", test_reoffer_must_keep_order);
   g_test_add_func("/session/all-offers", test_all_offers);
   return g_test_run();
