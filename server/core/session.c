@@ -439,22 +439,12 @@ sb_msection *sb_session_add_send(sb_session *s, sb_sdp_kind kind, const sb_codec
     if (o->ours && !o->rejected && !o->sending && o->kind == kind) sec = o;
   }
   if (sec && !sec->ours) {
-    /* Keep the browser's codecs and extensions for its own section. */
+    /* The browser's own section keeps its codecs and extensions; it needs
+     * at least one codec the source sends. */
     int m = 0;
     for (int i = 0; i < n; i++)
       if (sb_msection_codec(sec, codecs[i].pt)) m++;
     if (!m) sec = NULL;
-    else {
-      sec->local_ssrc = local_ssrc;
-      g_strlcpy(sec->stream_id, stream_id, sizeof sec->stream_id);
-      g_strlcpy(sec->track_id, track_id, sizeof sec->track_id);
-      sec->sending = true;
-      sec->signaled = false;
-      sec->local_dir = local_dir_for(sec);
-      sec->user = user;
-      s->needs_offer = true;
-      return sec;
-    }
   }
   if (!sec) {
     if (s->sections->len >= SB_SDP_MAX_MEDIA) return NULL;
@@ -465,10 +455,12 @@ sb_msection *sb_session_add_send(sb_session *s, sb_sdp_kind kind, const sb_codec
     sec->remote_dir = SB_SDP_DIR_RECVONLY;
     g_ptr_array_add(s->sections, sec);
   }
-  sec->n_codecs = n;
-  memcpy(sec->codecs, codecs, sizeof codecs[0] * (size_t)n);
-  sec->n_exts = tmpl->n_exts;
-  memcpy(sec->exts, tmpl->exts, sizeof sec->exts);
+  if (sec->ours) {
+    sec->n_codecs = n;
+    memcpy(sec->codecs, codecs, sizeof codecs[0] * (size_t)n);
+    sec->n_exts = tmpl->n_exts;
+    memcpy(sec->exts, tmpl->exts, sizeof sec->exts);
+  }
   sec->local_ssrc = local_ssrc;
   g_strlcpy(sec->stream_id, stream_id, sizeof sec->stream_id);
   g_strlcpy(sec->track_id, track_id, sizeof sec->track_id);
