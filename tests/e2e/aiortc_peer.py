@@ -5,7 +5,15 @@ video frames it decodes from each remote participant.
 
 Run with Debian's interpreter (/usr/bin/python3) inside a network namespace:
     aiortc_peer.py --url ws://127.0.0.1:PORT/ws --room R --seconds 10
-Prints one JSON object with what it received, then exits 0."""
+Prints one JSON object with what it received, then exits 0 (also when the
+server closes the WebSocket first, e.g. after a "bye").
+
+For tests of the server's disconnect timeout, --stop-media-after S (seconds
+after the peer connection is connected) or --stop-media-on-usr1 (on SIGUSR1)
+makes the peer go silent: every ICE socket stops sending and receiving, without
+a DTLS close_notify or any other goodbye, while the WebSocket stays open and
+keeps being read. --progress prints one JSON line per event to stderr as it
+happens ({"t": seconds since start, "event": ...})."""
 import argparse
 import asyncio
 import json
@@ -14,6 +22,7 @@ import time
 
 import logging
 import os
+import signal
 
 import aioice.ice
 import websockets
@@ -26,9 +35,50 @@ if os.environ.get("SB_AIORTC_DEBUG"):
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
 
 
+def silence(pc):
+    """Stops all UDP traffic of pc's ICE sockets, both ways, saying nothing."""
+    n = 0
+    for tr in pc.getTransceivers():
+        dtls = tr.sender.transport or tr.receiver.transport
+        conn = getattr(getattr(dtls, "transport", None), "_connection", None)
+        for proto in getattr(conn, "_protocols", []):
+            udp = proto.transport
+            if udp is None or getattr(udp, "_sb_silenced", False):
+                continue
+            udp.sendto = lambda *a, **k: None
+            proto.datagram_received = lambda data, addr: None
+            udp._sb_silenced = True
+            n += 1
+    return n
+
+
 async def run(args):
-    stats = {"joined": None, "frames": {}, "audio_frames": {}, "errors": [], "peer_left": []}
+    stats = {"joined": None, "frames": {}, "audio_frames": {}, "errors": [], "peer_left": [],
+             "peer_joined": [], "bye": None, "closed": None, "media_stopped": None}
+    t0 = time.time()
+
+    def progress(event, **kw):
+        if args.progress:
+            sys.stderr.write(json.dumps({"t": round(time.time() - t0, 3), "event": event, **kw}) + "\n")
+            sys.stderr.flush()
+
     pc = RTCPeerConnection()
+
+    def stop_media(why):
+        if stats["media_stopped"] is not None:
+            return
+        n = silence(pc)
+        stats["media_stopped"] = round(time.time() - t0, 3)
+        progress("media-stopped", why=why, sockets=n)
+
+    @pc.on("connectionstatechange")
+    def on_state():
+        progress("connection", state=pc.connectionState)
+        if pc.connectionState == "connected" and args.stop_media_after is not None:
+            asyncio.get_running_loop().call_later(args.stop_media_after, stop_media, "timer")
+
+    if args.stop_media_on_usr1:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, stop_media, "SIGUSR1")
     pc.addTrack(VideoStreamTrack())
     if not args.no_audio:
         pc.addTrack(AudioStreamTrack())
@@ -53,6 +103,7 @@ async def run(args):
     def on_track(track):
         # Switchboard's track ids are "<peer_id>-<mid>" (msid).
         peer_id = (track.id or "unknown").split("-")[0]
+        progress("track", kind=track.kind, peer_id=peer_id)
         asyncio.ensure_future(consume(track, peer_id))
 
     async with websockets.connect(args.url) as ws:
@@ -64,14 +115,24 @@ async def run(args):
                 raw = await asyncio.wait_for(ws.recv(), timeout=max(0.1, end - time.time()))
             except asyncio.TimeoutError:
                 break
+            except websockets.exceptions.ConnectionClosed as e:
+                stats["closed"] = {"t": round(time.time() - t0, 3), "code": e.code}
+                progress("ws-closed", code=e.code)
+                break
             msg = json.loads(raw)
             t = msg.get("type")
+            if t in ("joined", "peer-joined", "peer-left", "bye", "error"):
+                progress(t, **{k: v for k, v in msg.items() if k in ("peer_id", "reason", "code", "peers")})
             if t == "joined":
                 stats["joined"] = msg
                 if not offered:
                     offered = True
                     await pc.setLocalDescription(await pc.createOffer())
-                    await ws.send(json.dumps({"type": "offer", "sdp": pc.localDescription.sdp}))
+                    sdp = pc.localDescription.sdp
+                    if args.dtls_passive:
+                        # Ask the server to be the DTLS client (RFC 5763 setup:passive).
+                        sdp = sdp.replace("a=setup:actpass", "a=setup:passive")
+                    await ws.send(json.dumps({"type": "offer", "sdp": sdp}))
             elif t == "answer":
                 await pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], "answer"))
             elif t == "offer":
@@ -85,7 +146,11 @@ async def run(args):
             elif t == "error":
                 stats["errors"].append(msg)
             elif t == "peer-left":
-                stats["peer_left"].append(msg)
+                stats["peer_left"].append({**msg, "t": round(time.time() - t0, 3)})
+            elif t == "peer-joined":
+                stats["peer_joined"].append(msg)
+            elif t == "bye":
+                stats["bye"] = {**msg, "t": round(time.time() - t0, 3)}
     stats["connection_state"] = pc.connectionState
     await pc.close()
     print(json.dumps(stats))
@@ -100,7 +165,16 @@ def main():
     p.add_argument("--no-audio", action="store_true")
     p.add_argument("--recv-slots", type=int, default=1,
                    help="recvonly video(+audio) transceivers to offer (default 1)")
+    p.add_argument("--dtls-passive", action="store_true",
+                   help="offer a=setup:passive so that the server is the DTLS client")
     p.add_argument("--dump", help="write the SDPs exchanged to files with this prefix")
+    p.add_argument("--stop-media-after", type=float, metavar="S",
+                   help="go silent (no UDP either way, no DTLS close) S seconds after connecting; "
+                        "the WebSocket stays open")
+    p.add_argument("--stop-media-on-usr1", action="store_true",
+                   help="go silent the same way on SIGUSR1")
+    p.add_argument("--progress", action="store_true",
+                   help="print one JSON line per event to stderr as it happens")
     asyncio.run(run(p.parse_args()))
 
 
