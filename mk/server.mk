@@ -33,9 +33,16 @@ plugins_relay_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugins_relay_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_relay_la_LIBADD = $(JANSSON_LIBS)
 
+# The web page and client module, and a sample configuration.
 webdir = $(pkgdatadir)/web
-nobase_dist_web_DATA =
-EXTRA_DIST += web switchboard.conf docs README.md
+dist_web_DATA = web/index.html
+webjsdir = $(webdir)/js
+dist_webjs_DATA = web/js/app.js web/js/switchboard.js
+webcssdir = $(webdir)/css
+dist_webcss_DATA = web/css/app.css
+sampledir = $(pkgdatadir)
+dist_sample_DATA = switchboard.conf
+EXTRA_DIST += docs README.md LICENSE
 
 # Server tests over real sockets (Python standard library).
 TESTS += tests/server/test_smoke.py tests/server/test_signaling.py

@@ -33,9 +33,18 @@ typedef struct {
   sb_server *srv;
 } running;
 
-static gboolean on_signal(gpointer data) {
+/* SIGINT stops now (clients get `bye`); SIGTERM drains first, as a load
+ * balancer expects; a second signal of either kind stops at once. */
+static gboolean on_sigint(gpointer data) {
   running *r = data;
-  if (r->srv) sb_server_shutdown(r->srv, "signal");
+  if (r->srv) sb_server_shutdown(r->srv, "SIGINT");
+  else g_main_loop_quit(r->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sigterm(gpointer data) {
+  running *r = data;
+  if (r->srv) sb_server_drain(r->srv);
   else g_main_loop_quit(r->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -141,8 +150,8 @@ int main(int argc, char **argv) {
   GMainLoop *loop = g_main_loop_new(NULL, FALSE);
   /* Signals are watched before anything starts, so none is lost. */
   running run = {.loop = loop};
-  guint s1 = g_unix_signal_add(SIGINT, on_signal, &run);
-  guint s2 = g_unix_signal_add(SIGTERM, on_signal, &run);
+  guint s1 = g_unix_signal_add(SIGINT, on_sigint, &run);
+  guint s2 = g_unix_signal_add(SIGTERM, on_sigterm, &run);
   run.srv = sb_server_new(&cfg, loop, &err);
   if (!run.srv) {
     g_log("main", G_LOG_LEVEL_CRITICAL, "%s", err->message);

@@ -23,11 +23,27 @@ struct sb_server {
   sb_signaling *signaling;
   sb_http *http;
   gboolean stopping;
+  guint drain_timer;
+  int drain_timeout_s;
+  gint64 drain_deadline_us;
 };
+
+/* True when this binary is the one in the build folder (not an installed
+ * copy): then the source tree's web/ and the build's plugins are used. */
+static gboolean running_from_build_tree(void) {
+  char *exe = g_file_read_link("/proc/self/exe", NULL);
+  char *dir = exe ? g_path_get_dirname(exe) : NULL;
+  char *build = g_canonicalize_filename(SB_BUILDDIR, NULL);
+  gboolean yes = dir && (g_str_equal(dir, build) || g_str_has_prefix(dir, build));
+  g_free(exe);
+  g_free(dir);
+  g_free(build);
+  return yes;
+}
 
 static char *default_dir(const char *configured, const char *in_tree, const char *installed) {
   if (configured && *configured) return g_strdup(configured);
-  if (g_file_test(in_tree, G_FILE_TEST_IS_DIR)) return g_strdup(in_tree);
+  if (running_from_build_tree() && g_file_test(in_tree, G_FILE_TEST_IS_DIR)) return g_strdup(in_tree);
   return g_strdup(installed);
 }
 
@@ -42,6 +58,7 @@ static gboolean ready(void *user, char *why, size_t len) {
 sb_server *sb_server_new(const sb_config *cfg, GMainLoop *loop, GError **error) {
   sb_server *srv = g_new0(sb_server, 1);
   srv->loop = loop;
+  srv->drain_timeout_s = cfg->drain_timeout_s;
   char *web_root = default_dir(cfg->web_root, SB_SRCDIR "/web", SB_DATADIR "/web");
   char *plugin_dir = default_dir(cfg->plugin_dir, SB_BUILDDIR "/plugins/.libs", SB_PLUGINDIR);
 
@@ -115,8 +132,33 @@ void sb_server_shutdown(sb_server *srv, const char *why) {
   g_timeout_add(300, quit_loop, srv->loop);
 }
 
+static gboolean drain_tick(gpointer data) {
+  sb_server *srv = data;
+  guint rooms = sb_rooms_count(srv->rooms);
+  if (rooms == 0 || g_get_monotonic_time() >= srv->drain_deadline_us) {
+    srv->drain_timer = 0;
+    sb_server_shutdown(srv, rooms ? "drain deadline reached" : "drained");
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+void sb_server_drain(sb_server *srv) {
+  if (srv->stopping || sb_rooms_draining(srv->rooms) || sb_rooms_count(srv->rooms) == 0) {
+    sb_server_shutdown(srv, "signal");
+    return;
+  }
+  sb_rooms_set_draining(srv->rooms, TRUE);
+  srv->drain_deadline_us = g_get_monotonic_time() + (gint64)srv->drain_timeout_s * G_USEC_PER_SEC;
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO,
+        "draining: %u room(s) still running; no new rooms; stopping when they end or in %d s",
+        sb_rooms_count(srv->rooms), srv->drain_timeout_s);
+  srv->drain_timer = g_timeout_add(200, drain_tick, srv);
+}
+
 void sb_server_free(sb_server *srv) {
   if (!srv) return;
+  if (srv->drain_timer) g_source_remove(srv->drain_timer);
   /* Rooms first (their peers live on workers), then workers, then the rest. */
   if (srv->rooms) sb_rooms_set_http(srv->rooms, NULL);
   sb_rooms_free(srv->rooms);

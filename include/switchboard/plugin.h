@@ -84,7 +84,7 @@ typedef struct sb_host_api {
   void *(*room_data)(const sb_room *r);
   void (*set_participant_data)(sb_participant *p, void *data);
   void *(*participant_data)(const sb_participant *p);
-  /* Logging through the host's logger (domain = plugin name). */
+  /* Logging through the host's logger (log domain "plugin"). */
   void (*log)(sb_log_level level, const char *message);
 } sb_host_api;
 
@@ -104,7 +104,8 @@ typedef struct sb_plugin {
   void (*room_destroyed)(sb_room *room);
 
   /* A participant joined (after `joined` was sent to it). A negative return
-   * refuses it: it is removed with that error. */
+   * refuses it: the host removes it (it gets `bye` with reason "removed", the
+   * others `peer-left` with reason "refused"). */
   int (*joined)(sb_room *room, sb_participant *p);
   /* A participant left or was removed; its tracks are already gone. */
   void (*left)(sb_room *room, sb_participant *p, const char *reason);
@@ -113,10 +114,11 @@ typedef struct sb_plugin {
   void (*track_added)(sb_room *room, sb_track *track);
   void (*track_removed)(sb_room *room, sb_track *track);
 
-  /* Signaling-only plugins: a message from a participant that the host does
-   * not handle itself (offer, answer, candidate, and unknown types). `json`
-   * is the whole message as text, borrowed for the call. Return 0 when
-   * handled, or a negative code to have the host send an error. */
+  /* A message from a participant that the host does not handle itself: in
+   * media rooms every type but offer, answer and candidate (a plugin may
+   * define its own); in signaling-only rooms offer, answer and candidate
+   * too. `json` is the whole message as text, borrowed for the call. Return 0
+   * when handled, or a negative code to have the host send an error. */
   int (*on_message)(sb_room *room, sb_participant *from, const char *type, const char *json);
 } sb_plugin;
 

@@ -7,7 +7,9 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from sbtest import WS, Server, Tap  # noqa: E402
+import time  # noqa: E402
+
+from sbtest import WS, Server, Tap, http_get  # noqa: E402
 
 t = Tap()
 srv = Server()
@@ -120,6 +122,35 @@ f.close()
 r1.close()
 r2.close()
 a.close()
+
+# Draining: SIGTERM with a room still running keeps serving it, refuses new
+# rooms, answers /readyz 503, and stops once the room empties.
+d1 = WS(srv.port)
+d1.send({"type": "join", "room": "drain-me"})
+t.ok(d1.recv_type("joined") is not None, "a room runs before the drain")
+srv.proc.send_signal(signal.SIGTERM)
+status = None
+for _ in range(50):
+    status, body = http_get(srv.url + "/readyz")
+    if status == 503:
+        break
+    time.sleep(0.1)
+t.ok(status == 503 and "draining" in body, "/readyz answers 503 while draining", f"{status} {body}")
+t.ok(http_get(srv.url + "/healthz")[0] == 200, "/healthz still answers while draining")
+d2 = WS(srv.port)
+d2.send({"type": "join", "room": "brand-new"})
+m = d2.recv()
+t.ok(m and m.get("code") == "draining", "a join that would create a room -> draining", m)
+d2.send({"type": "join", "room": "drain-me"})
+t.ok(d2.recv_type("joined") is not None, "joining the running room still works")
+t.ok(srv.proc.poll() is None, "the server keeps running while a room is open")
+d1.send({"type": "leave"})
+d2.close()
+try:
+    rc = srv.proc.wait(10)
+except Exception:
+    rc = None
+t.ok(rc == 0, "the server stops with exit status 0 once the last room empties", f"rc={rc}")
 
 rc = srv.stop(signal.SIGTERM)
 t.ok(rc == 0, "server exits 0 after the session", srv.stderr()[-2000:])
