@@ -1,0 +1,595 @@
+/* ceiling.c - the ceiling of issue 5's benchmark: how many packets per second
+ * one core can forward when it does only the work no SRTP forwarder avoids,
+ * receive -> srtp_unprotect -> srtp_protect -> send, on this machine, for the
+ * benchmark's packet mix.
+ *
+ * The packets are protected once, before the clock starts, with the server's
+ * own SRTP adapter (server/srtp.c: the same libsrtp2, profiles and session
+ * settings as a peer connection). A feeder thread on one core sends them over
+ * UDP (loopback, or --address) to the measured thread on another core, never
+ * more than WINDOW packets ahead of it, so the measured thread always has work
+ * and the socket never overflows; the feeder also drains the sink socket the
+ * measured thread sends to (sendto on its one unconnected socket, as a server
+ * does), so every forwarded packet is really delivered.
+ * The measured thread unprotects each packet with the publisher's keys,
+ * protects it with the receiver's keys and sends it on: one packet per system
+ * call ("single"), or with recvmmsg/sendmmsg batches ("batch"). Its figure is
+ * packets / CPU seconds of that thread alone (getrusage RUSAGE_THREAD: user +
+ * system, which includes the kernel's loopback delivery of what it sends).
+ *
+ * The mix follows sb-loadgen's defaults per peer: 50 audio packets/s of 100
+ * bytes and 1 Mbit/s of video in 1,100-byte packets (~114/s), interleaved
+ * evenly; sizes are on the wire (SRTP tag included). The precomputed round of
+ * packets carries RTP sequence numbers 0..N-1; when they start again the
+ * measured thread makes fresh sessions (a few microseconds per N packets), as
+ * libsrtp's replay protection demands.
+ *
+ * Not measured: RTP rewriting, RTCP, ICE consent, the event loop, anything a
+ * real server adds. Output: a table on stdout and one JSON line (last line). */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "core/error.h"
+#include "srtp.h"
+
+#define ROUND_PACKETS 16384 /* precomputed packets, one RTP sequence-number run */
+#define WINDOW        256   /* most packets the feeder keeps in flight */
+#define MAX_BATCH     64
+#define BUF_CAP       (1500 + SB_SRTP_MAX_TRAILER)
+#define SOCK_BUF      (8 * 1024 * 1024)
+#define AUDIO_WIRE    100 /* bytes on the wire, SRTP tag included */
+#define VIDEO_WIRE    1100
+#define AUDIO_PPS     50 /* per peer, as sb-loadgen sends */
+#define VIDEO_KBPS    1000
+#define SSRC_AUDIO    0x5342a001u
+#define SSRC_VIDEO    0x5342b002u
+
+typedef struct {
+  uint8_t *data; /* ROUND_PACKETS * BUF_CAP */
+  uint16_t len[ROUND_PACKETS];
+  unsigned audio; /* how many of the round are audio */
+  uint64_t bytes; /* wire bytes of one round */
+} packet_set;
+
+typedef struct {
+  /* set before the threads start */
+  sb_srtp_profile profile;
+  int batch; /* 1: one packet per system call */
+  double seconds, warmup;
+  int feed_fd, in_fd, sink_fd;
+  struct sockaddr_in sink_addr; /* where the measured thread sends (sendto, as a server does) */
+  const packet_set *set;
+  sb_srtp_keys keys; /* the measured thread's: remote = the feeder's, local = the receiver's */
+  int cpu_feeder, cpu_measured;
+  /* shared */
+  atomic_ullong pos; /* global index (round * N + seq) the measured thread has reached */
+  atomic_int stop;
+  /* results of the measured thread */
+  unsigned long long packets, failures, renewals, sent_bytes;
+  double cpu_s, wall_s;
+  int error; /* SB_E* of the measured thread, 0 if none */
+  /* results of the feeder */
+  unsigned long long fed, sink_received, stalls;
+} run_ctx;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double thread_cpu_s(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_THREAD, &ru) != 0) return 0.0;
+  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void pin_to(int cpu) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+static void put16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)(v >> 8);
+  p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24);
+  p[1] = (uint8_t)(v >> 16);
+  p[2] = (uint8_t)(v >> 8);
+  p[3] = (uint8_t)v;
+}
+
+static unsigned video_pps(void) {
+  return (VIDEO_KBPS * 1000u + VIDEO_WIRE * 4u) / (VIDEO_WIRE * 8u);
+}
+
+/* Keys for one direction of the benchmark: the feeder protects with `a`, the
+ * measured thread unprotects with it and protects with `b`. */
+static void make_keys(sb_srtp_profile profile, sb_srtp_keys *feeder, sb_srtp_keys *measured) {
+  size_t kl = 16, sl = 14;
+  sb_srtp_profile_lengths(profile, &kl, &sl);
+  GRand *r = g_rand_new_with_seed(0x53424c47u);
+  memset(feeder, 0, sizeof *feeder);
+  feeder->profile = profile;
+  feeder->key_len = (uint8_t)kl;
+  feeder->salt_len = (uint8_t)sl;
+  for (size_t i = 0; i < SB_SRTP_KEY_LEN; i++) {
+    feeder->local_key[i] = (uint8_t)g_rand_int(r);
+    feeder->remote_key[i] = (uint8_t)g_rand_int(r);
+  }
+  for (size_t i = 0; i < SB_SRTP_MAX_SALT_LEN; i++) {
+    feeder->local_salt[i] = (uint8_t)g_rand_int(r);
+    feeder->remote_salt[i] = (uint8_t)g_rand_int(r);
+  }
+  g_rand_free(r);
+  *measured = *feeder;
+  /* the measured thread receives what the feeder protects ... */
+  memcpy(measured->remote_key, feeder->local_key, SB_SRTP_KEY_LEN);
+  memcpy(measured->remote_salt, feeder->local_salt, SB_SRTP_MAX_SALT_LEN);
+  /* ... and protects for a receiver with keys of its own */
+  memcpy(measured->local_key, feeder->remote_key, SB_SRTP_KEY_LEN);
+  memcpy(measured->local_salt, feeder->remote_salt, SB_SRTP_MAX_SALT_LEN);
+}
+
+/* One round of protected packets in the mix. */
+static int packet_set_make(packet_set *set, sb_srtp_profile profile, const sb_srtp_keys *keys) {
+  sb_srtp *s = NULL;
+  int rc = sb_srtp_new(keys, &s);
+  if (rc < 0) return rc;
+  size_t tag = profile == SB_SRTP_AEAD_AES_128_GCM ? 16 : 10;
+  unsigned a = AUDIO_PPS, total = AUDIO_PPS + video_pps();
+  set->data = g_malloc((size_t)ROUND_PACKETS * BUF_CAP);
+  set->audio = 0;
+  set->bytes = 0;
+  uint16_t seq_a = 0, seq_v = 0;
+  for (unsigned i = 0; i < ROUND_PACKETS && rc == SB_OK; i++) {
+    /* Bresenham: audio packets spread evenly, a of every `total` */
+    int audio = ((i + 1) * a) / total > (i * a) / total;
+    uint8_t *p = set->data + (size_t)i * BUF_CAP;
+    size_t plain = (audio ? AUDIO_WIRE : VIDEO_WIRE) - tag;
+    p[0] = 0x80;
+    p[1] = audio ? 111 : 96;
+    put16(p + 2, (uint16_t)i); /* one run across both SSRCs: the round marker */
+    put32(p + 4, audio ? (uint32_t)seq_a * 960u : (uint32_t)seq_v * 3000u);
+    put32(p + 8, audio ? SSRC_AUDIO : SSRC_VIDEO);
+    for (size_t k = 12; k < plain; k++)
+      p[k] = (uint8_t)(k * 131u + i);
+    if (audio) {
+      seq_a++;
+      set->audio++;
+    } else {
+      seq_v++;
+    }
+    size_t len = plain;
+    rc = sb_srtp_protect_rtp(s, p, &len, BUF_CAP);
+    set->len[i] = (uint16_t)len;
+    set->bytes += len;
+  }
+  sb_srtp_free(s);
+  if (rc < 0) {
+    g_free(set->data);
+    set->data = NULL;
+  }
+  return rc;
+}
+
+static int udp_socket(const char *address, struct sockaddr_in *bound) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return SB_EIO;
+  int sz = SOCK_BUF;
+  /* FORCE ignores net.core.*mem_max when we may (root); else ask politely */
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof sz) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof sz) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+  struct sockaddr_in sa = {.sin_family = AF_INET};
+  socklen_t sl = sizeof sa;
+  if (inet_pton(AF_INET, address, &sa.sin_addr) != 1 ||
+      bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+      getsockname(fd, (struct sockaddr *)bound, &sl) != 0) {
+    close(fd);
+    return SB_EIO;
+  }
+  return fd;
+}
+
+static int udp_connect(int fd, const struct sockaddr_in *to) {
+  return connect(fd, (const struct sockaddr *)to, sizeof *to) == 0 ? SB_OK : SB_EIO;
+}
+
+/* Reads whatever waits on the sink and throws it away. */
+static unsigned long long drain_sink(int fd, struct mmsghdr *msgs, struct iovec *iov) {
+  unsigned long long n = 0;
+  for (;;) {
+    int got = recvmmsg(fd, msgs, MAX_BATCH, MSG_DONTWAIT, NULL);
+    if (got <= 0) break;
+    n += (unsigned long long)got;
+    for (int i = 0; i < got; i++)
+      iov[i].iov_len = BUF_CAP;
+  }
+  return n;
+}
+
+static void *feeder_main(void *arg) {
+  run_ctx *c = arg;
+  pin_to(c->cpu_feeder);
+  struct mmsghdr msgs[MAX_BATCH];
+  struct iovec iov[MAX_BATCH];
+  uint8_t(*sinkbuf)[BUF_CAP] = g_malloc((size_t)MAX_BATCH * BUF_CAP);
+  struct mmsghdr smsgs[MAX_BATCH];
+  struct iovec siov[MAX_BATCH];
+  memset(smsgs, 0, sizeof smsgs);
+  for (int i = 0; i < MAX_BATCH; i++) {
+    siov[i].iov_base = sinkbuf[i];
+    siov[i].iov_len = BUF_CAP;
+    smsgs[i].msg_hdr.msg_iov = &siov[i];
+    smsgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  unsigned long long g = 0; /* global index of the next packet to send */
+  unsigned long long last_pos = 0;
+  double last_move = now_s();
+  while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+    unsigned long long pos = atomic_load_explicit(&c->pos, memory_order_acquire);
+    c->sink_received += drain_sink(c->sink_fd, smsgs, siov);
+    if (pos != last_pos) {
+      last_pos = pos;
+      last_move = now_s();
+    }
+    unsigned long long in_flight = g > pos ? g - pos : 0;
+    if (in_flight + MAX_BATCH / 2 > WINDOW) {
+      /* A lost datagram would hold the window shut: reopen it after 20 ms. */
+      if (now_s() - last_move < 0.02) {
+        sched_yield();
+        continue;
+      }
+      c->stalls++;
+      last_move = now_s();
+    }
+    int n = 0;
+    memset(msgs, 0, sizeof msgs);
+    while (n < MAX_BATCH / 2) {
+      unsigned i = (unsigned)(g % ROUND_PACKETS);
+      iov[n].iov_base = c->set->data + (size_t)i * BUF_CAP;
+      iov[n].iov_len = c->set->len[i];
+      msgs[n].msg_hdr.msg_iov = &iov[n];
+      msgs[n].msg_hdr.msg_iovlen = 1;
+      n++;
+      g++;
+    }
+    int sent = sendmmsg(c->feed_fd, msgs, (unsigned)n, 0);
+    if (sent < n) g -= (unsigned long long)(n - (sent > 0 ? sent : 0));
+    if (sent > 0) c->fed += (unsigned long long)sent;
+  }
+  c->sink_received += drain_sink(c->sink_fd, smsgs, siov);
+  g_free(sinkbuf);
+  return NULL;
+}
+
+/* Unprotect with the publisher's keys, protect with the receiver's. */
+static inline int forward_one(sb_srtp *s, uint8_t *buf, size_t *len) {
+  int rc = sb_srtp_unprotect_rtp(s, buf, len);
+  if (rc == SB_OK) rc = sb_srtp_protect_rtp(s, buf, len, BUF_CAP);
+  return rc;
+}
+
+typedef struct {
+  sb_srtp *srtp;
+  uint16_t last_seq;
+  int started;
+  unsigned long long round;
+} measured_state;
+
+/* Notes the packet's place in the round; fresh sessions when a round begins. */
+static int note_seq(run_ctx *c, measured_state *m, const uint8_t *buf, size_t len) {
+  if (len < 12) return SB_OK;
+  uint16_t seq = (uint16_t)(buf[2] << 8 | buf[3]);
+  if (m->started && seq < m->last_seq) {
+    m->round++;
+    sb_srtp_free(m->srtp);
+    m->srtp = NULL;
+    int rc = sb_srtp_new(&c->keys, &m->srtp);
+    if (rc < 0) return rc;
+    c->renewals++;
+  }
+  m->started = 1;
+  m->last_seq = seq;
+  atomic_store_explicit(&c->pos, m->round * ROUND_PACKETS + seq + 1, memory_order_release);
+  return SB_OK;
+}
+
+static void *measured_main(void *arg) {
+  run_ctx *c = arg;
+  pin_to(c->cpu_measured);
+  measured_state m = {0};
+  int rc = sb_srtp_new(&c->keys, &m.srtp);
+  if (rc < 0) {
+    c->error = rc;
+    return NULL;
+  }
+  uint8_t(*bufs)[BUF_CAP] = g_malloc((size_t)MAX_BATCH * BUF_CAP);
+  struct mmsghdr in[MAX_BATCH], out[MAX_BATCH];
+  struct iovec iin[MAX_BATCH], iout[MAX_BATCH];
+  memset(in, 0, sizeof in);
+  memset(out, 0, sizeof out);
+  for (int i = 0; i < MAX_BATCH; i++) {
+    iin[i].iov_base = bufs[i];
+    iin[i].iov_len = BUF_CAP;
+    in[i].msg_hdr.msg_iov = &iin[i];
+    in[i].msg_hdr.msg_iovlen = 1;
+    out[i].msg_hdr.msg_iov = &iout[i];
+    out[i].msg_hdr.msg_iovlen = 1;
+    out[i].msg_hdr.msg_name = &c->sink_addr;
+    out[i].msg_hdr.msg_namelen = sizeof c->sink_addr;
+  }
+  unsigned long long packets = 0, failures = 0, bytes = 0;
+  double t_start = now_s(), t_measure = t_start + c->warmup, t_end = t_measure + c->seconds;
+  int measuring = 0;
+  double cpu0 = 0, wall0 = 0;
+  unsigned long long p0 = 0, b0 = 0;
+  unsigned iter = 0;
+  for (;;) {
+    if ((++iter & 63) == 0 || c->batch > 1) {
+      double t = now_s();
+      if (!measuring && t >= t_measure) {
+        measuring = 1;
+        cpu0 = thread_cpu_s();
+        wall0 = t;
+        p0 = packets;
+        b0 = bytes;
+      } else if (measuring && t >= t_end) {
+        c->cpu_s = thread_cpu_s() - cpu0;
+        c->wall_s = t - wall0;
+        c->packets = packets - p0;
+        c->sent_bytes = bytes - b0;
+        break;
+      }
+    }
+    if (c->batch == 1) {
+      ssize_t n = recv(c->in_fd, bufs[0], BUF_CAP - SB_SRTP_MAX_TRAILER, 0);
+      if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN) continue;
+        rc = SB_EIO;
+        break;
+      }
+      size_t len = (size_t)n;
+      if ((rc = note_seq(c, &m, bufs[0], len)) < 0) break;
+      if (forward_one(m.srtp, bufs[0], &len) != SB_OK) {
+        failures++;
+        continue;
+      }
+      if (sendto(c->in_fd, bufs[0], len, 0, (const struct sockaddr *)&c->sink_addr,
+                 sizeof c->sink_addr) == (ssize_t)len) {
+        packets++;
+        bytes += len;
+      }
+    } else {
+      for (int i = 0; i < c->batch; i++)
+        iin[i].iov_len = BUF_CAP - SB_SRTP_MAX_TRAILER;
+      int got = recvmmsg(c->in_fd, in, (unsigned)c->batch, MSG_WAITFORONE, NULL);
+      if (got < 0) {
+        if (errno == EINTR || errno == EAGAIN) continue;
+        rc = SB_EIO;
+        break;
+      }
+      int n = 0;
+      for (int i = 0; i < got; i++) {
+        size_t len = in[i].msg_len;
+        if ((rc = note_seq(c, &m, bufs[i], len)) < 0) break;
+        if (forward_one(m.srtp, bufs[i], &len) != SB_OK) {
+          failures++;
+          continue;
+        }
+        iout[n].iov_base = bufs[i];
+        iout[n].iov_len = len;
+        n++;
+      }
+      if (rc < 0) break;
+      int sent = n ? sendmmsg(c->in_fd, out, (unsigned)n, 0) : 0;
+      for (int i = 0; i < sent; i++) {
+        packets++;
+        bytes += iout[i].iov_len;
+      }
+    }
+  }
+  atomic_store(&c->stop, 1);
+  c->failures = failures;
+  c->error = rc < 0 ? rc : 0;
+  sb_srtp_free(m.srtp);
+  g_free(bufs);
+  return NULL;
+}
+
+/* The two CPUs to use: the first two this process may run on. */
+static void pick_cpus(int pin, int *feeder, int *measured) {
+  *feeder = *measured = -1;
+  if (!pin) return;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) < 2) return;
+  for (int i = 0; i < CPU_SETSIZE; i++) {
+    if (!CPU_ISSET(i, &set)) continue;
+    if (*feeder < 0) {
+      *feeder = i;
+    } else {
+      *measured = i;
+      break;
+    }
+  }
+}
+
+typedef struct {
+  const char *address;
+  double seconds, warmup;
+  int batch, pin;
+} options;
+
+static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx *c) {
+  sb_srtp_keys fk;
+  packet_set *set = g_new0(packet_set, 1);
+  memset(c, 0, sizeof *c);
+  c->profile = profile;
+  c->batch = batch;
+  c->seconds = o->seconds;
+  c->warmup = o->warmup;
+  c->set = set;
+  c->feed_fd = c->in_fd = c->sink_fd = -1;
+  make_keys(profile, &fk, &c->keys);
+  int rc = packet_set_make(set, profile, &fk);
+  sb_srtp_keys_wipe(&fk);
+  struct sockaddr_in a_feed = {0}, a_in = {0}, a_sink = {0};
+  if (rc == SB_OK) {
+    c->feed_fd = udp_socket(o->address, &a_feed);
+    c->in_fd = udp_socket(o->address, &a_in);
+    c->sink_fd = udp_socket(o->address, &a_sink);
+    if (c->feed_fd < 0 || c->in_fd < 0 || c->sink_fd < 0) rc = SB_EIO;
+  }
+  if (rc == SB_OK) rc = udp_connect(c->feed_fd, &a_in);
+  c->sink_addr = a_sink;
+  if (rc == SB_OK) {
+    struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
+    setsockopt(c->in_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    pick_cpus(o->pin, &c->cpu_feeder, &c->cpu_measured);
+    pthread_t tf, tm;
+    if (pthread_create(&tm, NULL, measured_main, c) != 0) {
+      rc = SB_EIO;
+    } else {
+      if (pthread_create(&tf, NULL, feeder_main, c) != 0) {
+        atomic_store(&c->stop, 1);
+        rc = SB_EIO;
+      } else {
+        pthread_join(tf, NULL);
+      }
+      pthread_join(tm, NULL);
+    }
+    if (rc == SB_OK && c->error) rc = c->error;
+  }
+  if (c->feed_fd >= 0) close(c->feed_fd);
+  if (c->in_fd >= 0) close(c->in_fd);
+  if (c->sink_fd >= 0) close(c->sink_fd);
+  sb_srtp_keys_wipe(&c->keys);
+  g_free(set->data);
+  g_free(set);
+  c->set = NULL;
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  options o = {.address = "127.0.0.1", .seconds = 3.0, .warmup = 0.5, .batch = 32, .pin = 1};
+  char *address = NULL, *profiles = NULL, *modes = NULL;
+  gboolean no_pin = FALSE;
+  GOptionEntry entries[] = {
+      {"address", 'a', 0, G_OPTION_ARG_STRING, &address, "IPv4 address to send over (127.0.0.1)",
+       "IP"},
+      {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &o.seconds, "Measured seconds per run (3)", "S"},
+      {"warmup", 'w', 0, G_OPTION_ARG_DOUBLE, &o.warmup, "Seconds before measuring (0.5)", "S"},
+      {"batch", 'b', 0, G_OPTION_ARG_INT, &o.batch, "recvmmsg/sendmmsg batch (32)", "N"},
+      {"profiles", 'p', 0, G_OPTION_ARG_STRING, &profiles, "gcm, hmac or both (gcm,hmac)", "LIST"},
+      {"modes", 'm', 0, G_OPTION_ARG_STRING, &modes, "single, batch or both (single,batch)",
+       "LIST"},
+      {"no-pin", 0, 0, G_OPTION_ARG_NONE, &no_pin, "Do not pin the two threads to CPUs", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GError *err = NULL;
+  GOptionContext *ctx =
+      g_option_context_new("- forwarding ceiling: recv, unprotect, protect, send");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    fprintf(stderr, "ceiling: %s\n", err->message);
+    g_error_free(err);
+    g_option_context_free(ctx);
+    return 2;
+  }
+  g_option_context_free(ctx);
+  if (address) o.address = address;
+  o.pin = !no_pin;
+  if (o.batch < 2 || o.batch > MAX_BATCH || o.seconds <= 0 || o.warmup < 0) {
+    fprintf(stderr, "ceiling: --batch must be 2..%d, --seconds > 0, --warmup >= 0\n", MAX_BATCH);
+    return 2;
+  }
+  int want_gcm = !profiles || strstr(profiles, "gcm");
+  int want_hmac = !profiles || strstr(profiles, "hmac");
+  int want_single = !modes || strstr(modes, "single");
+  int want_batch = !modes || strstr(modes, "batch");
+  if (sb_srtp_global_init() < 0) {
+    fprintf(stderr, "ceiling: libsrtp init failed\n");
+    return 1;
+  }
+  unsigned vp = video_pps();
+  double avg = (double)(AUDIO_PPS * AUDIO_WIRE + vp * VIDEO_WIRE) / (AUDIO_PPS + vp);
+  printf("ceiling: recv -> srtp_unprotect -> srtp_protect -> send, one thread, %.1f s per run\n",
+         o.seconds);
+  printf("mix per peer: %d pps x %d B audio + %u pps x %d B video (mean %.0f B on the wire)\n",
+         AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg);
+  printf("%-24s %-9s %10s %7s %10s %7s %10s %8s %6s\n", "profile", "mode", "packets", "cpu_s",
+         "pps/core", "us/pkt", "wall pps", "Mbit/s", "fail");
+  GString *json = g_string_new("{\"ceiling\": [");
+  int status = 0, first = 1;
+  sb_srtp_profile profs[2] = {SB_SRTP_AEAD_AES_128_GCM, SB_SRTP_AES128_CM_SHA1_80};
+  int want_prof[2] = {want_gcm != 0, want_hmac != 0};
+  int batches[2] = {1, o.batch};
+  int want_mode[2] = {want_single != 0, want_batch != 0};
+  for (int p = 0; p < 2; p++) {
+    for (int b = 0; b < 2; b++) {
+      if (!want_prof[p] || !want_mode[b]) continue;
+      run_ctx *c = g_new0(run_ctx, 1);
+      int rc = run_one(&o, profs[p], batches[b], c);
+      const char *name = sb_srtp_profile_name(profs[p]);
+      char mode[24];
+      snprintf(mode, sizeof mode, b ? "batch%d" : "single", batches[b]);
+      if (rc < 0 || c->cpu_s <= 0 || c->packets == 0) {
+        printf("%-24s %-9s failed: %s\n", name, mode, sb_strerror(rc));
+        status = 1;
+        g_free(c);
+        continue;
+      }
+      double pps_core = (double)c->packets / c->cpu_s;
+      double wall_pps = (double)c->packets / c->wall_s;
+      double mbps = (double)c->sent_bytes * 8.0 / c->wall_s / 1e6;
+      printf("%-24s %-9s %10llu %7.3f %10.0f %7.2f %10.0f %8.1f %6llu\n", name, mode, c->packets,
+             c->cpu_s, pps_core, 1e6 / pps_core, wall_pps, mbps, c->failures);
+      if (c->failures) status = 1;
+      g_string_append_printf(
+          json,
+          "%s{\"profile\": \"%s\", \"mode\": \"%s\", \"batch\": %d, \"packets\": %llu, "
+          "\"cpu_s\": %.4f, \"wall_s\": %.4f, \"pps_per_core\": %.0f, \"us_per_packet\": %.3f, "
+          "\"wall_pps\": %.0f, \"mbps\": %.1f, \"failures\": %llu, \"feeder_stalls\": %llu, "
+          "\"sink_received\": %llu, \"session_renewals\": %llu}",
+          first ? "" : ", ", name, b ? "batch" : "single", batches[b], c->packets, c->cpu_s,
+          c->wall_s, pps_core, 1e6 / pps_core, wall_pps, mbps, c->failures, c->stalls,
+          c->sink_received, c->renewals);
+      first = 0;
+      g_free(c);
+    }
+  }
+  g_string_append_printf(json,
+                         "], \"mix\": {\"audio_pps\": %d, \"audio_bytes\": %d, \"video_pps\": %u, "
+                         "\"video_bytes\": %d, \"mean_bytes\": %.1f}, \"seconds\": %.2f, "
+                         "\"address\": \"%s\", \"cpus\": %ld}",
+                         AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg, o.seconds, o.address,
+                         sysconf(_SC_NPROCESSORS_ONLN));
+  printf("%s\n", json->str);
+  g_string_free(json, TRUE);
+  g_free(address);
+  g_free(profiles);
+  g_free(modes);
+  return status;
+}
