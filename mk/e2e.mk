@@ -9,10 +9,3 @@ EXTRA_DIST += tests/e2e/lib/harness.mjs tests/e2e/run_in_netns.sh \
 	tests/e2e/test_duo_chromium.mjs tests/e2e/test_echo_chromium.mjs \
 	tests/e2e/test_relay_chromium.mjs tests/e2e/test_bad_input_chromium.mjs \
 	tests/e2e/bench_call_figures.mjs
-
-# E2E tests are chosen when make runs (TESTS='$(E2E_TESTS)'), so automake writes
-# no rule for each of them: a registered extension gives them one suffix rule
-# (.mjs.log), with the same TAP driver and runner as every other test.
-TEST_EXTENSIONS = @EXEEXT@ .test .mjs
-MJS_LOG_DRIVER = $(LOG_DRIVER)
-MJS_LOG_COMPILER = $(LOG_COMPILER)

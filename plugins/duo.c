@@ -29,15 +29,16 @@ static int joined(sb_room *room, sb_participant *p) {
     if (all[i] == p) continue;
     sb_track *tracks[MAX_TRACKS];
     size_t nt = host->tracks(all[i], tracks, MAX_TRACKS);
-    for (size_t k = 0; k < nt && k < MAX_TRACKS; k++) host->subscribe(p, tracks[k]);
+    for (size_t k = 0; k < nt && k < MAX_TRACKS; k++)
+      host->subscribe(p, tracks[k]);
   }
   return 0;
 }
 
-static const sb_plugin duo = SB_PLUGIN_INIT(.name = "duo",
-                                            .description = "one-to-one calls through the server",
-                                            .media = 1, .max_participants = 2, .init = init,
-                                            .joined = joined, .track_added = track_added);
+static const sb_plugin duo =
+    SB_PLUGIN_INIT(.name = "duo", .description = "one-to-one calls through the server", .media = 1,
+                   .max_participants = 2, .init = init, .joined = joined,
+                   .track_added = track_added);
 
 const sb_plugin *sb_plugin_create(void);
 const sb_plugin *sb_plugin_create(void) { return &duo; }

@@ -15,10 +15,9 @@ static void track_added(sb_room *room, sb_track *t) {
   host->subscribe(host->track_owner(t), t);
 }
 
-static const sb_plugin echo = SB_PLUGIN_INIT(.name = "echo",
-                                             .description = "loops a participant's media back to it",
-                                             .media = 1, .max_participants = 1, .init = init,
-                                             .track_added = track_added);
+static const sb_plugin echo =
+    SB_PLUGIN_INIT(.name = "echo", .description = "loops a participant's media back to it",
+                   .media = 1, .max_participants = 1, .init = init, .track_added = track_added);
 
 const sb_plugin *sb_plugin_create(void);
 const sb_plugin *sb_plugin_create(void) { return &echo; }

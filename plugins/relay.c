@@ -8,10 +8,10 @@
 #include <switchboard/plugin.h>
 
 /* Error codes of the host (server/core/error.h); plugins don't include it. */
-#define E_INVAL (-1)
+#define E_INVAL       (-1)
 #define E_UNSUPPORTED (-5)
-#define E_NOTFOUND (-6)
-#define E_STATE (-7)
+#define E_NOTFOUND    (-6)
+#define E_STATE       (-7)
 
 static const sb_host_api *host;
 
@@ -24,7 +24,8 @@ static int init(const sb_host_api *h) {
 static sb_participant *addressee(sb_room *room, sb_participant *from, json_t *msg, int *rc) {
   json_t *to = json_object_get(msg, "to");
   if (to && !json_is_null(to)) {
-    sb_participant *p = json_is_string(to) ? host->find_participant(room, json_string_value(to)) : NULL;
+    sb_participant *p =
+        json_is_string(to) ? host->find_participant(room, json_string_value(to)) : NULL;
     *rc = p && p != from ? 0 : E_NOTFOUND;
     return *rc ? NULL : p;
   }
@@ -54,9 +55,9 @@ static int on_message(sb_room *room, sb_participant *from, const char *type, con
   return rc;
 }
 
-static const sb_plugin relay = SB_PLUGIN_INIT(
-    .name = "relay", .description = "signaling only: browsers connect peer-to-peer", .media = 0,
-    .max_participants = 2, .init = init, .on_message = on_message);
+static const sb_plugin relay =
+    SB_PLUGIN_INIT(.name = "relay", .description = "signaling only: browsers connect peer-to-peer",
+                   .media = 0, .max_participants = 2, .init = init, .on_message = on_message);
 
 const sb_plugin *sb_plugin_create(void);
 const sb_plugin *sb_plugin_create(void) { return &relay; }

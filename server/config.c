@@ -22,24 +22,33 @@ typedef struct {
 
 #define OFF(f) offsetof(sb_config, f)
 static const opt_def opts[] = {
-    {"server", "http_address", T_STR, OFF(http_address), 0, 0, "address the HTTP/WebSocket listener binds"},
-    {"server", "http_port", T_INT, OFF(http_port), 0, 65535, "HTTP/WebSocket port (0 = any free port)"},
+    {"server", "http_address", T_STR, OFF(http_address), 0, 0,
+     "address the HTTP/WebSocket listener binds"},
+    {"server", "http_port", T_INT, OFF(http_port), 0, 65535,
+     "HTTP/WebSocket port (0 = any free port)"},
     {"server", "web_root", T_STR, OFF(web_root), 0, 0, "folder served at /"},
     {"server", "workers", T_INT, OFF(workers), 0, 256, "media worker threads (0 = one per core)"},
     {"server", "log_level", T_STR, OFF(log_level), 0, 0, "error, warning, info or debug"},
     {"server", "plugin_dir", T_STR, OFF(plugin_dir), 0, 0, "folder plugins are loaded from"},
-    {"server", "default_plugin", T_STR, OFF(default_plugin), 0, 0, "plugin of rooms whose join names none"},
-    {"signaling", "max_message_bytes", T_INT, OFF(max_message_bytes), 256, 16 * 1024 * 1024, "largest signaling message"},
+    {"server", "default_plugin", T_STR, OFF(default_plugin), 0, 0,
+     "plugin of rooms whose join names none"},
+    {"signaling", "max_message_bytes", T_INT, OFF(max_message_bytes), 256, 16 * 1024 * 1024,
+     "largest signaling message"},
     {"signaling", "max_rooms", T_INT, OFF(max_rooms), 1, 1000000, "rooms open at once"},
-    {"signaling", "max_participants", T_INT, OFF(max_participants), 1, 1000000, "participants on the server at once"},
-    {"signaling", "drain_timeout_s", T_INT, OFF(drain_timeout_s), 0, 86400, "seconds a drain waits for rooms to empty"},
+    {"signaling", "max_participants", T_INT, OFF(max_participants), 1, 1000000,
+     "participants on the server at once"},
+    {"signaling", "drain_timeout_s", T_INT, OFF(drain_timeout_s), 0, 86400,
+     "seconds a drain waits for rooms to empty"},
     {"media", "address", T_STR, OFF(media_address), 0, 0, "IP address media sockets bind"},
-    {"media", "public_address", T_STR, OFF(public_address), 0, 0, "IP advertised in candidates (NAT 1:1)"},
+    {"media", "public_address", T_STR, OFF(public_address), 0, 0,
+     "IP advertised in candidates (NAT 1:1)"},
     {"media", "port_min", T_INT, OFF(port_min), 0, 65535, "lowest UDP media port (0 = any)"},
     {"media", "port_max", T_INT, OFF(port_max), 0, 65535, "highest UDP media port (0 = any)"},
     {"media", "ice_lite", T_BOOL, OFF(ice_lite), 0, 0, "ICE-lite (true) or full ICE (false)"},
-    {"media", "disconnect_timeout_ms", T_INT, OFF(disconnect_timeout_ms), 500, 600000, "silence before a peer is dropped"},
-    {"media", "certificate", T_STR, OFF(certificate), 0, 0, "DTLS certificate PEM (empty = generate)"},
+    {"media", "disconnect_timeout_ms", T_INT, OFF(disconnect_timeout_ms), 500, 600000,
+     "silence before a peer is dropped"},
+    {"media", "certificate", T_STR, OFF(certificate), 0, 0,
+     "DTLS certificate PEM (empty = generate)"},
     {"media", "private_key", T_STR, OFF(private_key), 0, 0, "DTLS private key PEM"},
 };
 
@@ -84,7 +93,8 @@ static int scan_lines(const char *path, const char *text, GHashTable *lines, GEr
     if (*l == '[') {
       size_t n = strlen(l);
       if (n < 3 || l[n - 1] != ']') {
-        g_set_error(error, SB_CONFIG_ERROR, 0, "%s:%d: malformed group header \"%s\"", path, line, l);
+        g_set_error(error, SB_CONFIG_ERROR, 0, "%s:%d: malformed group header \"%s\"", path, line,
+                    l);
         rc = SB_EINVAL;
         break;
       }
@@ -95,7 +105,8 @@ static int scan_lines(const char *path, const char *text, GHashTable *lines, GEr
     }
     char *eq = strchr(l, '=');
     if (!eq || eq == l) {
-      g_set_error(error, SB_CONFIG_ERROR, 0, "%s:%d: expected \"key = value\", found \"%s\"", path, line, l);
+      g_set_error(error, SB_CONFIG_ERROR, 0, "%s:%d: expected \"key = value\", found \"%s\"", path,
+                  line, l);
       rc = SB_EINVAL;
       break;
     }
@@ -162,8 +173,8 @@ static int apply(sb_config *cfg, GKeyFile *kf, const opt_def *o, const char *pat
     } else if (!g_ascii_strcasecmp(s, "false") || !strcmp(s, "0") || !g_ascii_strcasecmp(s, "no")) {
       *(gboolean *)((char *)cfg + o->offset) = FALSE;
     } else {
-      g_set_error(error, SB_CONFIG_ERROR, 0, "%s:%d: %s.%s must be true or false, not \"%s\"",
-                  path, line, o->group, o->key, s);
+      g_set_error(error, SB_CONFIG_ERROR, 0, "%s:%d: %s.%s must be true or false, not \"%s\"", path,
+                  line, o->group, o->key, s);
       rc = SB_EINVAL;
     }
   }
@@ -224,9 +235,7 @@ int sb_config_load(sb_config *cfg, const char *path, GError **error) {
   return rc;
 }
 
-static gboolean is_ip(const char *s) {
-  return g_hostname_is_ip_address(s);
-}
+static gboolean is_ip(const char *s) { return g_hostname_is_ip_address(s); }
 
 int sb_config_validate(const sb_config *cfg, GError **error) {
   static const char *levels[] = {"error", "warning", "info", "debug"};
@@ -234,8 +243,8 @@ int sb_config_validate(const sb_config *cfg, GError **error) {
   for (size_t i = 0; i < G_N_ELEMENTS(levels); i++)
     if (!strcmp(cfg->log_level, levels[i])) ok_level = TRUE;
   if (!ok_level) {
-    g_set_error(error, SB_CONFIG_ERROR, 0, "log_level must be error, warning, info or debug, not \"%s\"",
-                cfg->log_level);
+    g_set_error(error, SB_CONFIG_ERROR, 0,
+                "log_level must be error, warning, info or debug, not \"%s\"", cfg->log_level);
     return SB_EINVAL;
   }
   if (!is_ip(cfg->http_address)) {
@@ -277,9 +286,12 @@ char *sb_config_dump(const sb_config *cfg) {
     }
     g_string_append_printf(s, "# %s\n", o->help);
     const char *p = (const char *)cfg + o->offset;
-    if (o->type == T_STR) g_string_append_printf(s, "%s = %s\n", o->key, *(char *const *)p);
-    else if (o->type == T_INT) g_string_append_printf(s, "%s = %d\n", o->key, *(const int *)p);
-    else g_string_append_printf(s, "%s = %s\n", o->key, *(const gboolean *)p ? "true" : "false");
+    if (o->type == T_STR)
+      g_string_append_printf(s, "%s = %s\n", o->key, *(char *const *)p);
+    else if (o->type == T_INT)
+      g_string_append_printf(s, "%s = %d\n", o->key, *(const int *)p);
+    else
+      g_string_append_printf(s, "%s = %s\n", o->key, *(const gboolean *)p ? "true" : "false");
   }
   return g_string_free(s, FALSE);
 }

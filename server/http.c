@@ -66,7 +66,8 @@ static int handle_http(sb_http *h, struct lws *wsi) {
   if (!strcmp(uri, "/healthz")) return reply(wsi, 200, "text/plain", "ok\n");
   if (!strcmp(uri, "/readyz")) {
     char why[200] = "not ready";
-    if (!h->cb.ready || h->cb.ready(h->ready_user ? h->ready_user : h->user, why, sizeof why)) return reply(wsi, 200, "text/plain", "ready\n");
+    if (!h->cb.ready || h->cb.ready(h->ready_user ? h->ready_user : h->user, why, sizeof why))
+      return reply(wsi, 200, "text/plain", "ready\n");
     char *body = g_strdup_printf("%s\n", why);
     int rc = reply(wsi, 503, "text/plain", body);
     g_free(body);
@@ -87,7 +88,8 @@ static int handle_http(sb_http *h, struct lws *wsi) {
 
 static void conn_free(sb_ws_conn *c) {
   GByteArray *b;
-  while ((b = g_queue_pop_head(&c->tx))) g_byte_array_unref(b);
+  while ((b = g_queue_pop_head(&c->tx)))
+    g_byte_array_unref(b);
   g_string_free(c->rx, TRUE);
   g_free(c);
 }
@@ -143,8 +145,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
   sb_http *h = vh ? lws_vhost_user(vh) : NULL;
   pss_t *pss = user;
   switch (reason) {
-  case LWS_CALLBACK_HTTP:
-    return h ? handle_http(h, wsi) : -1;
+  case LWS_CALLBACK_HTTP: return h ? handle_http(h, wsi) : -1;
   case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
     char uri[128] = "";
     lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
@@ -165,10 +166,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     if (h->cb.on_open) h->cb.on_open(c, h->user);
     return 0;
   }
-  case LWS_CALLBACK_RECEIVE:
-    return pss->conn ? on_receive(pss->conn, wsi, in, len) : -1;
-  case LWS_CALLBACK_SERVER_WRITEABLE:
-    return pss->conn ? on_writeable(pss->conn, wsi) : -1;
+  case LWS_CALLBACK_RECEIVE: return pss->conn ? on_receive(pss->conn, wsi, in, len) : -1;
+  case LWS_CALLBACK_SERVER_WRITEABLE: return pss->conn ? on_writeable(pss->conn, wsi) : -1;
   case LWS_CALLBACK_CLOSED:
     if (pss->conn) {
       sb_ws_conn *c = pss->conn;
@@ -178,8 +177,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
       conn_free(c);
     }
     return 0;
-  default:
-    return lws_callback_http_dummy(wsi, reason, user, in, len);
+  default: return lws_callback_http_dummy(wsi, reason, user, in, len);
   }
 }
 
@@ -223,8 +221,8 @@ sb_http *sb_http_start(const sb_http_config *cfg, GMainLoop *loop, const sb_http
 
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
-  info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
-                 LWS_SERVER_OPTION_VALIDATE_UTF8;
+  info.options =
+      LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_VALIDATE_UTF8;
   info.foreign_loops = h->foreign_loops;
   h->ctx = lws_create_context(&info);
   if (!h->ctx) {
@@ -272,8 +270,8 @@ const char *sb_ws_conn_peer_address(const sb_ws_conn *c) { return c->peer; }
 int sb_ws_conn_send(sb_ws_conn *c, const char *text, size_t len) {
   if (c->closing) return SB_ESTATE;
   if (c->tx_bytes + len > SEND_QUEUE_LIMIT) {
-    g_log("http", G_LOG_LEVEL_WARNING, "connection %" G_GUINT64_FORMAT " is not reading; closing it",
-          c->id);
+    g_log("http", G_LOG_LEVEL_WARNING,
+          "connection %" G_GUINT64_FORMAT " is not reading; closing it", c->id);
     sb_ws_conn_close(c);
     return SB_EFULL;
   }

@@ -21,8 +21,8 @@ typedef struct {
   /* One whole text message, borrowed for the call. `too_big` is set (and
    * text is NULL) when it exceeded max_message_bytes; `binary` for a binary
    * message. */
-  void (*on_message)(sb_ws_conn *c, const char *text, size_t len, gboolean too_big,
-                     gboolean binary, void *user);
+  void (*on_message)(sb_ws_conn *c, const char *text, size_t len, gboolean too_big, gboolean binary,
+                     void *user);
   /* The connection is gone; `c` is freed after this returns. */
   void (*on_close)(sb_ws_conn *c, void *user);
   /* /readyz: return TRUE when ready; otherwise write why. */

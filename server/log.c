@@ -24,8 +24,10 @@ static GLogWriterOutput writer(GLogLevelFlags level, const GLogField *fields, gs
   if (l > max_level) return G_LOG_WRITER_HANDLED;
   const char *domain = "switchboard", *msg = "";
   for (gsize i = 0; i < n; i++) {
-    if (!strcmp(fields[i].key, "GLIB_DOMAIN") && fields[i].value) domain = fields[i].value;
-    else if (!strcmp(fields[i].key, "MESSAGE") && fields[i].value) msg = fields[i].value;
+    if (!strcmp(fields[i].key, "GLIB_DOMAIN") && fields[i].value)
+      domain = fields[i].value;
+    else if (!strcmp(fields[i].key, "MESSAGE") && fields[i].value)
+      msg = fields[i].value;
   }
   GDateTime *now = g_date_time_new_now_utc();
   char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
@@ -38,17 +40,24 @@ static GLogWriterOutput writer(GLogLevelFlags level, const GLogField *fields, gs
 
 static void lws_emit(int level, const char *line) {
   char *s = g_strchomp(g_strdup(line));
-  if (level & LLL_ERR) g_log_structured("lws", G_LOG_LEVEL_WARNING, "MESSAGE", "%s", s);
-  else g_log_structured("lws", G_LOG_LEVEL_DEBUG, "MESSAGE", "%s", s);
+  if (level & LLL_ERR)
+    g_log_structured("lws", G_LOG_LEVEL_WARNING, "MESSAGE", "%s", s);
+  else
+    g_log_structured("lws", G_LOG_LEVEL_DEBUG, "MESSAGE", "%s", s);
   g_free(s);
 }
 
 int sb_log_init(const char *level) {
-  if (!strcmp(level, "error")) max_level = G_LOG_LEVEL_CRITICAL;
-  else if (!strcmp(level, "warning")) max_level = G_LOG_LEVEL_WARNING;
-  else if (!strcmp(level, "info")) max_level = G_LOG_LEVEL_INFO;
-  else if (!strcmp(level, "debug")) max_level = G_LOG_LEVEL_DEBUG;
-  else return SB_EINVAL;
+  if (!strcmp(level, "error"))
+    max_level = G_LOG_LEVEL_CRITICAL;
+  else if (!strcmp(level, "warning"))
+    max_level = G_LOG_LEVEL_WARNING;
+  else if (!strcmp(level, "info"))
+    max_level = G_LOG_LEVEL_INFO;
+  else if (!strcmp(level, "debug"))
+    max_level = G_LOG_LEVEL_DEBUG;
+  else
+    return SB_EINVAL;
   static gsize once = 0;
   if (g_once_init_enter(&once)) {
     g_log_set_writer_func(writer, NULL, NULL);

@@ -13,7 +13,6 @@
 #include "server.h"
 #include "build-config.h"
 
-
 static const char *summary =
     "A WebRTC selective forwarding media server. Browsers join rooms by name over a\n"
     "WebSocket at /ws; the server terminates each peer connection and forwards media.\n"
@@ -37,15 +36,19 @@ typedef struct {
  * balancer expects; a second signal of either kind stops at once. */
 static gboolean on_sigint(gpointer data) {
   running *r = data;
-  if (r->srv) sb_server_shutdown(r->srv, "SIGINT");
-  else g_main_loop_quit(r->loop);
+  if (r->srv)
+    sb_server_shutdown(r->srv, "SIGINT");
+  else
+    g_main_loop_quit(r->loop);
   return G_SOURCE_CONTINUE;
 }
 
 static gboolean on_sigterm(gpointer data) {
   running *r = data;
-  if (r->srv) sb_server_drain(r->srv);
-  else g_main_loop_quit(r->loop);
+  if (r->srv)
+    sb_server_drain(r->srv);
+  else
+    g_main_loop_quit(r->loop);
   return G_SOURCE_CONTINUE;
 }
 

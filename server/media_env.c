@@ -10,10 +10,9 @@
 #include "peer_private.h"
 #include "srtp.h"
 
-sb_media_env *sb_media_env_new(const char *media_address, const char *public_address,
-                               int port_min, int port_max, gboolean ice_lite,
-                               int disconnect_timeout_ms, const char *cert_path,
-                               const char *key_path, GError **error) {
+sb_media_env *sb_media_env_new(const char *media_address, const char *public_address, int port_min,
+                               int port_max, gboolean ice_lite, int disconnect_timeout_ms,
+                               const char *cert_path, const char *key_path, GError **error) {
   if (sb_srtp_global_init() < 0) {
     g_set_error(error, g_quark_from_static_string("sb-media"), 0, "libsrtp2 failed to initialise");
     return NULL;
@@ -26,7 +25,8 @@ sb_media_env *sb_media_env_new(const char *media_address, const char *public_add
     return NULL;
   }
   if (sb_dtls_ctx_new(env->cert, &env->dtls) < 0) {
-    g_set_error(error, g_quark_from_static_string("sb-media"), 0, "OpenSSL refused the DTLS context");
+    g_set_error(error, g_quark_from_static_string("sb-media"), 0,
+                "OpenSSL refused the DTLS context");
     sb_cert_unref(env->cert);
     g_free(env);
     return NULL;
@@ -49,7 +49,9 @@ void sb_media_env_free(sb_media_env *env) {
   g_free(env);
 }
 
-const char *sb_media_env_fingerprint(const sb_media_env *env) { return sb_cert_fingerprint(env->cert); }
+const char *sb_media_env_fingerprint(const sb_media_env *env) {
+  return sb_cert_fingerprint(env->cert);
+}
 
 void sb_media_env_ice_config(const sb_media_env *env, sb_ice_config *cfg) {
   sb_ice_config_init(cfg);

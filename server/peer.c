@@ -75,7 +75,9 @@ static void dtls_connected(void *user, const sb_srtp_keys *keys) {
 }
 
 static void dtls_failed(void *user, const char *reason) { fail(user, reason); }
-static void dtls_closed(void *user, const char *reason) { fail(user, "DTLS closed by the browser"); }
+static void dtls_closed(void *user, const char *reason) {
+  fail(user, "DTLS closed by the browser");
+}
 
 static const sb_dtls_callbacks dtls_cb = {.send = dtls_send,
                                           .on_connected = dtls_connected,
@@ -182,8 +184,8 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
 void sb_peer_free(sb_peer *peer) {
   if (!peer) return;
   g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO,
-        "%s: closed; RTP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT ", RTCP in %" G_GUINT64_FORMAT
-        " out %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT,
+        "%s: closed; RTP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT
+        ", RTCP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT,
         peer->p->id, peer->rtp_in, peer->rtp_out, peer->rtcp_in, peer->rtcp_out, peer->dropped);
   peer->failed = true; /* no more offers or reports */
   sb_peer_media_stop(peer);
@@ -261,9 +263,9 @@ static void sync_tracks(sb_peer *peer) {
       pub->sec = sec;
       pub->ssrc = sec->remote_ssrc;
       g_ptr_array_add(peer->pubs, pub);
-      pub->track = sb_room_track_add(peer->p,
-                                     sec->kind == SB_SDP_KIND_AUDIO ? SB_TRACK_AUDIO : SB_TRACK_VIDEO,
-                                     sec->mid, pub->ssrc, pub);
+      pub->track = sb_room_track_add(
+          peer->p, sec->kind == SB_SDP_KIND_AUDIO ? SB_TRACK_AUDIO : SB_TRACK_VIDEO, sec->mid,
+          pub->ssrc, pub);
     } else if (!sending && pub) {
       sb_room_track_remove(peer->p, pub->track);
       g_ptr_array_remove(peer->pubs, pub);
@@ -276,9 +278,12 @@ static void sync_tracks(sb_peer *peer) {
    * section the browser rejected are dead. */
   for (guint i = peer->sinks->len; i > 0; i--) {
     sb_sink *sink = peer->sinks->pdata[i - 1];
-    if (!sink->sec && attach_sink(peer, sink) < 0) sb_peer_remove_sink(peer, sink->track);
-    else if (sink->sec->rejected) sb_peer_remove_sink(peer, sink->track);
-    else sb_peer_sink_update_maps(sink);
+    if (!sink->sec && attach_sink(peer, sink) < 0)
+      sb_peer_remove_sink(peer, sink->track);
+    else if (sink->sec->rejected)
+      sb_peer_remove_sink(peer, sink->track);
+    else
+      sb_peer_sink_update_maps(sink);
   }
 }
 
@@ -405,8 +410,10 @@ static void on_candidate(sb_peer *peer, json_t *msg) {
   json_t *c = json_object_get(msg, "candidate");
   const char *text = NULL;
   if (json_is_null(c)) return; /* end of candidates */
-  if (json_is_object(c)) text = json_string_value(json_object_get(c, "candidate"));
-  else if (json_is_string(c)) text = json_string_value(c);
+  if (json_is_object(c))
+    text = json_string_value(json_object_get(c, "candidate"));
+  else if (json_is_string(c))
+    text = json_string_value(c);
   if (!text) {
     send_error(peer, "bad-message", "candidate.candidate must be a string", "candidate");
     return;
@@ -431,9 +438,12 @@ void sb_peer_signal(sb_peer *peer, const char *type, const char *json) {
   if (peer->failed) return;
   json_t *msg = json_loads(json, 0, NULL);
   if (!msg) return;
-  if (!strcmp(type, "offer")) on_offer(peer, msg);
-  else if (!strcmp(type, "answer")) on_answer(peer, msg);
-  else if (!strcmp(type, "candidate")) on_candidate(peer, msg);
+  if (!strcmp(type, "offer"))
+    on_offer(peer, msg);
+  else if (!strcmp(type, "answer"))
+    on_answer(peer, msg);
+  else if (!strcmp(type, "candidate"))
+    on_candidate(peer, msg);
   json_decref(msg);
 }
 
@@ -452,9 +462,9 @@ static sb_sink *find_sink(sb_peer *peer, const sb_track *track) {
  * after that offer. */
 static int attach_sink(sb_peer *peer, sb_sink *sink) {
   sb_pub *pub = sink->track->pub;
-  sink->sec = sb_session_add_send(peer->session, pub->sec->kind, pub->sec->codecs,
-                                  pub->sec->n_codecs, sink->rw.ssrc, sink->track->stream_id,
-                                  sink->track->track_id, sink);
+  sink->sec =
+      sb_session_add_send(peer->session, pub->sec->kind, pub->sec->codecs, pub->sec->n_codecs,
+                          sink->rw.ssrc, sink->track->stream_id, sink->track->track_id, sink);
   if (!sink->sec) {
     g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "%s: no codec in common to receive %s", peer->p->id,
           sink->track->track_id);

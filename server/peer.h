@@ -16,10 +16,9 @@
 typedef struct sb_sink sb_sink;
 
 /* Shared media settings for every peer (read-only after start). */
-sb_media_env *sb_media_env_new(const char *media_address, const char *public_address,
-                               int port_min, int port_max, gboolean ice_lite,
-                               int disconnect_timeout_ms, const char *cert_path,
-                               const char *key_path, GError **error);
+sb_media_env *sb_media_env_new(const char *media_address, const char *public_address, int port_min,
+                               int port_max, gboolean ice_lite, int disconnect_timeout_ms,
+                               const char *cert_path, const char *key_path, GError **error);
 void sb_media_env_free(sb_media_env *env);
 /* "sha-256 AB:CD:..." of the server's DTLS certificate. */
 const char *sb_media_env_fingerprint(const sb_media_env *env);

@@ -19,9 +19,9 @@
 #include "peer_private.h"
 #include "room.h"
 
-#define LOG_DOMAIN "media"
-#define MAX_PACKET 1500
-#define RTCP_INTERVAL_MS 1000
+#define LOG_DOMAIN               "media"
+#define MAX_PACKET               1500
+#define RTCP_INTERVAL_MS         1000
 #define KEYFRAME_MIN_INTERVAL_US 300000
 
 int64_t sb_peer_now_us(void) { return g_get_monotonic_time(); }
@@ -160,7 +160,8 @@ static sb_sink *sink_by_ssrc(sb_peer *peer, uint32_t ssrc) {
 
 static void keyframe_for_sink(sb_peer *peer, uint32_t ssrc) {
   sb_sink *sink = sink_by_ssrc(peer, ssrc);
-  if (sink && sink->track->owner->peer) sb_peer_request_keyframe(sink->track->owner->peer, sink->track);
+  if (sink && sink->track->owner->peer)
+    sb_peer_request_keyframe(sink->track->owner->peer, sink->track);
 }
 
 static void on_rtcp(sb_peer *peer, uint8_t *data, size_t len) {
@@ -192,7 +193,8 @@ static void on_rtcp(sb_peer *peer, uint8_t *data, size_t len) {
     } else if (p.pt == SB_RTCP_PT_PSFB && p.count == SB_RTCP_FMT_FIR) {
       sb_rtcp_fir fir;
       if (sb_rtcp_fir_parse(p.data, p.len, &fir) == SB_OK)
-        for (unsigned i = 0; i < fir.n_entries; i++) keyframe_for_sink(peer, fir.entries[i].ssrc);
+        for (unsigned i = 0; i < fir.n_entries; i++)
+          keyframe_for_sink(peer, fir.entries[i].ssrc);
     }
   }
 }
@@ -202,8 +204,10 @@ void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len) {
     peer->dropped++;
     return;
   }
-  if (sb_rtcp_is_rtcp(data, len)) on_rtcp(peer, data, len);
-  else on_rtp(peer, data, len);
+  if (sb_rtcp_is_rtcp(data, len))
+    on_rtcp(peer, data, len);
+  else
+    on_rtp(peer, data, len);
 }
 
 /* ---- keyframes ---- */

@@ -62,14 +62,14 @@ struct sb_peer {
   sb_dtls *dtls;
   sb_srtp *srtp;
   sb_session *session;
-  GPtrArray *pubs;  /* sb_pub* */
-  GPtrArray *sinks; /* sb_sink* */
+  GPtrArray *pubs;             /* sb_pub* */
+  GPtrArray *sinks;            /* sb_sink* */
   GPtrArray *early_candidates; /* remote candidates before the first offer */
   GSource *dtls_timer;
   GSource *rtcp_timer;
-  GSource *offer_idle; /* a renegotiation scheduled for this loop iteration */
+  GSource *offer_idle;  /* a renegotiation scheduled for this loop iteration */
   GSource *setup_timer; /* ends a connection that never reaches media */
-  uint32_t rtcp_ssrc; /* our SSRC for receiver reports and feedback */
+  uint32_t rtcp_ssrc;   /* our SSRC for receiver reports and feedback */
   bool ice_connected;
   bool media_ready; /* SRTP keys in place */
   bool failed;

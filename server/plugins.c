@@ -10,8 +10,8 @@
 
 struct sb_plugins {
   const sb_host_api *host;
-  GPtrArray *modules;        /* GModule* */
-  GPtrArray *plugins;        /* const sb_plugin* */
+  GPtrArray *modules; /* GModule* */
+  GPtrArray *plugins; /* const sb_plugin* */
 };
 
 sb_plugins *sb_plugins_new(const sb_host_api *host) {
@@ -104,7 +104,8 @@ const sb_plugin *sb_plugins_find(const sb_plugins *ps, const char *name) {
 char *sb_plugins_names(const sb_plugins *ps) {
   GString *s = g_string_new("");
   for (guint i = 0; i < ps->plugins->len; i++)
-    g_string_append_printf(s, "%s%s", i ? ", " : "", ((const sb_plugin *)ps->plugins->pdata[i])->name);
+    g_string_append_printf(s, "%s%s", i ? ", " : "",
+                           ((const sb_plugin *)ps->plugins->pdata[i])->name);
   return g_string_free(s, FALSE);
 }
 
@@ -114,7 +115,8 @@ void sb_plugins_free(sb_plugins *ps) {
     const sb_plugin *p = ps->plugins->pdata[i];
     if (p->destroy) p->destroy();
   }
-  for (guint i = 0; i < ps->modules->len; i++) g_module_close(ps->modules->pdata[i]);
+  for (guint i = 0; i < ps->modules->len; i++)
+    g_module_close(ps->modules->pdata[i]);
   g_ptr_array_free(ps->modules, TRUE);
   g_ptr_array_free(ps->plugins, TRUE);
   g_free(ps);

@@ -57,12 +57,14 @@ static sb_participant *host_find_participant(sb_room *r, const char *id) {
 }
 
 static size_t host_participants(sb_room *r, sb_participant **out, size_t max) {
-  for (guint i = 0; out && i < r->participants->len && i < max; i++) out[i] = r->participants->pdata[i];
+  for (guint i = 0; out && i < r->participants->len && i < max; i++)
+    out[i] = r->participants->pdata[i];
   return r->participants->len;
 }
 
 static size_t host_tracks(sb_participant *p, sb_track **out, size_t max) {
-  for (guint i = 0; out && i < p->tracks->len && i < max; i++) out[i] = p->tracks->pdata[i];
+  for (guint i = 0; out && i < p->tracks->len && i < max; i++)
+    out[i] = p->tracks->pdata[i];
   return p->tracks->len;
 }
 
@@ -110,7 +112,8 @@ sb_room *sb_room_new(const char *name, const sb_plugin *plugin, sb_worker *w, sb
 
 void sb_room_created(sb_room *r) {
   if (r->plugin->room_created && r->plugin->room_created(r) < 0)
-    g_log("room", G_LOG_LEVEL_WARNING, "plugin %s failed to set up room %s", r->plugin->name, r->name);
+    g_log("room", G_LOG_LEVEL_WARNING, "plugin %s failed to set up room %s", r->plugin->name,
+          r->name);
 }
 
 sb_participant *sb_participant_new(const char *id, const char *name, uint64_t conn_id) {
@@ -172,7 +175,8 @@ void sb_room_track_remove(sb_participant *p, sb_track *t) {
 void sb_room_leave(sb_room *r, sb_participant *p, const char *reason) {
   p->gone = TRUE;
   /* Other participants stop receiving p's tracks; p's peer goes away. */
-  while (p->tracks->len) sb_room_track_remove(p, p->tracks->pdata[p->tracks->len - 1]);
+  while (p->tracks->len)
+    sb_room_track_remove(p, p->tracks->pdata[p->tracks->len - 1]);
   g_ptr_array_remove(r->participants, p);
   if (p->peer) {
     sb_peer_free(p->peer);
@@ -201,16 +205,16 @@ void sb_room_message(sb_participant *p, const char *type, const char *json) {
   }
   int rc = r->plugin->on_message ? r->plugin->on_message(r, p, type, json) : SB_EUNSUPPORTED;
   if (rc < 0) {
-    char *err = g_strdup_printf(
-        "{\"type\":\"error\",\"code\":\"%s\",\"message\":\"%s\",\"ref\":\"%s\"}",
-        rc == SB_ENOTFOUND || rc == SB_ESTATE ? "wrong-state"
-        : rc == SB_EINVAL                     ? "bad-message"
-                                              : "unknown-type",
-        rc == SB_ENOTFOUND  ? "no such peer in this room (it may have just left)"
-        : rc == SB_ESTATE   ? "there is nobody in this room to send it to"
-        : rc == SB_EINVAL   ? "the message could not be relayed"
-                            : "this room does not handle that message type",
-        type);
+    char *err =
+        g_strdup_printf("{\"type\":\"error\",\"code\":\"%s\",\"message\":\"%s\",\"ref\":\"%s\"}",
+                        rc == SB_ENOTFOUND || rc == SB_ESTATE ? "wrong-state"
+                        : rc == SB_EINVAL                     ? "bad-message"
+                                                              : "unknown-type",
+                        rc == SB_ENOTFOUND ? "no such peer in this room (it may have just left)"
+                        : rc == SB_ESTATE  ? "there is nobody in this room to send it to"
+                        : rc == SB_EINVAL  ? "the message could not be relayed"
+                                           : "this room does not handle that message type",
+                        type);
     sb_room_send(p, err);
     g_free(err);
   }

@@ -31,7 +31,7 @@ struct sb_participant {
   char *name;
   uint64_t conn_id;
   void *plugin_data;
-  sb_peer *peer;    /* media plugins: the peer connection to the browser */
+  sb_peer *peer;     /* media plugins: the peer connection to the browser */
   GPtrArray *tracks; /* sb_track* this participant publishes */
   gboolean gone;
 };
@@ -39,10 +39,10 @@ struct sb_participant {
 struct sb_track {
   sb_participant *owner;
   sb_track_kind kind;
-  char *mid;           /* mid of the publisher's m-line */
-  uint32_t ssrc;       /* publisher's media SSRC (0 until known) */
-  uint32_t rtx_ssrc;   /* publisher's RTX SSRC, if any */
-  char *stream_id;     /* msid stream id we announce (publisher's peer id) */
+  char *mid;         /* mid of the publisher's m-line */
+  uint32_t ssrc;     /* publisher's media SSRC (0 until known) */
+  uint32_t rtx_ssrc; /* publisher's RTX SSRC, if any */
+  char *stream_id;   /* msid stream id we announce (publisher's peer id) */
   char *track_id;
   GPtrArray *sinks; /* sb_sink* (peer.c), one per subscriber */
   void *pub;        /* the publisher peer's receive state (peer.c) */

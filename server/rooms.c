@@ -20,7 +20,7 @@ typedef struct {
   char *name;
   const sb_plugin *plugin;
   sb_worker *worker;
-  sb_room *room;     /* owned by the worker */
+  sb_room *room;      /* owned by the worker */
   GPtrArray *members; /* member*, join order */
 } room_entry;
 
@@ -289,9 +289,11 @@ void sb_rooms_free(sb_rooms *rs) {
   if (!rs) return;
   GList *conns = g_hash_table_get_keys(rs->by_conn);
   GArray *ids = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-  for (GList *l = conns; l; l = l->next) g_array_append_val(ids, *(uint64_t *)l->data);
+  for (GList *l = conns; l; l = l->next)
+    g_array_append_val(ids, *(uint64_t *)l->data);
   g_list_free(conns);
-  for (guint i = 0; i < ids->len; i++) sb_rooms_leave(rs, g_array_index(ids, uint64_t, i), "shutdown");
+  for (guint i = 0; i < ids->len; i++)
+    sb_rooms_leave(rs, g_array_index(ids, uint64_t, i), "shutdown");
   g_array_free(ids, TRUE);
   g_hash_table_destroy(rs->by_name);
   g_hash_table_destroy(rs->by_conn);

@@ -43,7 +43,8 @@ static gboolean running_from_build_tree(void) {
 
 static char *default_dir(const char *configured, const char *in_tree, const char *installed) {
   if (configured && *configured) return g_strdup(configured);
-  if (running_from_build_tree() && g_file_test(in_tree, G_FILE_TEST_IS_DIR)) return g_strdup(in_tree);
+  if (running_from_build_tree() && g_file_test(in_tree, G_FILE_TEST_IS_DIR))
+    return g_strdup(in_tree);
   return g_strdup(installed);
 }
 
@@ -100,8 +101,8 @@ sb_server *sb_server_new(const sb_config *cfg, GMainLoop *loop, GError **error) 
   const char *host = g_str_equal(cfg->http_address, "0.0.0.0") ? "localhost" : cfg->http_address;
   g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO,
         "switchboard %s: %d media worker(s), media on %s%s%s, plugins: %s", PACKAGE_VERSION,
-        sb_workers_count(srv->workers), cfg->media_address, *cfg->public_address ? " advertised as " : "",
-        cfg->public_address, names);
+        sb_workers_count(srv->workers), cfg->media_address,
+        *cfg->public_address ? " advertised as " : "", cfg->public_address, names);
   printf("Switchboard is running: open http://%s:%d/ in two browser tabs (Ctrl-C stops it)\n", host,
          port);
   fflush(stdout);

@@ -168,11 +168,14 @@ void sb_signaling_on_message(sb_ws_conn *c, const char *text, size_t len, gboole
   } else if (!strcmp(type, "join")) {
     handle_join(s, c, msg);
   } else if (!strcmp(type, "leave")) {
-    if (!sb_rooms_is_joined(s->rooms, id)) send_error(c, "not-joined", "not in a room", type);
-    else sb_rooms_leave(s->rooms, id, "left");
+    if (!sb_rooms_is_joined(s->rooms, id))
+      send_error(c, "not-joined", "not in a room", type);
+    else
+      sb_rooms_leave(s->rooms, id, "left");
   } else {
     if (!sb_rooms_is_joined(s->rooms, id)) {
-      gboolean known = !strcmp(type, "offer") || !strcmp(type, "answer") || !strcmp(type, "candidate");
+      gboolean known =
+          !strcmp(type, "offer") || !strcmp(type, "answer") || !strcmp(type, "candidate");
       send_error(c, known ? "not-joined" : "unknown-type",
                  known ? "join a room first" : "unknown message type", type);
       goto out;
@@ -180,7 +183,8 @@ void sb_signaling_on_message(sb_ws_conn *c, const char *text, size_t len, gboole
     if (!check_negotiation(c, type, msg)) goto out;
     sb_rooms_error err = {0};
     char *whole = json_dumps(msg, JSON_COMPACT);
-    if (sb_rooms_message(s->rooms, id, type, whole, &err) < 0) send_error(c, err.code, err.message, type);
+    if (sb_rooms_message(s->rooms, id, type, whole, &err) < 0)
+      send_error(c, err.code, err.message, type);
     free(whole);
   }
 out:

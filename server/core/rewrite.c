@@ -11,8 +11,10 @@ void sb_rewrite_init(sb_rewrite *rw, uint32_t ssrc, uint16_t start_seq, uint32_t
   memset(rw, 0, sizeof *rw);
   rw->ssrc = ssrc;
   rw->clock_rate = clock_rate ? clock_rate : 90000;
-  for (int i = 0; i < 128; i++) rw->pt_map[i] = (uint8_t)i;
-  for (int i = 0; i < 256; i++) rw->ext_map[i] = (uint8_t)i;
+  for (int i = 0; i < 128; i++)
+    rw->pt_map[i] = (uint8_t)i;
+  for (int i = 0; i < 256; i++)
+    rw->ext_map[i] = (uint8_t)i;
   rw->ext_identity = true;
   rw->rebase = true;
   /* The first packet continues from these as if they had been sent. */

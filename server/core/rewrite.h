@@ -18,14 +18,14 @@
 #include "core/rtp.h"
 
 typedef struct {
-  uint32_t ssrc; /* outgoing SSRC */
+  uint32_t ssrc;        /* outgoing SSRC */
   uint8_t pt_map[128];  /* publisher pt -> receiver pt; 0xff = not forwarded */
   uint8_t ext_map[256]; /* publisher ext id -> receiver id; 0 = dropped */
   bool ext_identity;    /* ext_map maps every id to itself: skip the rewrite */
   uint32_t clock_rate;
 
-  bool started;   /* a packet went out */
-  bool rebase;    /* next packet sets the deltas */
+  bool started; /* a packet went out */
+  bool rebase;  /* next packet sets the deltas */
   uint16_t seq_delta;
   uint32_t ts_delta;
   uint16_t last_seq; /* last sequence number sent */

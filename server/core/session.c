@@ -99,10 +99,14 @@ static void codec_from_sdp(sb_codec *out, const sb_sdp_codec *c) {
   if (c->fmtp) g_strlcpy(out->fmtp, c->fmtp, sizeof out->fmtp);
   for (guint i = 0; i < c->rtcp_fbs->len; i++) {
     const sb_sdp_rtcp_fb *fb = c->rtcp_fbs->pdata[i];
-    if (!strcmp(fb->type, "nack") && !fb->param) out->fb_nack = true;
-    else if (!strcmp(fb->type, "nack") && !g_strcmp0(fb->param, "pli")) out->fb_pli = true;
-    else if (!strcmp(fb->type, "ccm") && !g_strcmp0(fb->param, "fir")) out->fb_fir = true;
-    else if (!strcmp(fb->type, "goog-remb")) out->fb_remb = true;
+    if (!strcmp(fb->type, "nack") && !fb->param)
+      out->fb_nack = true;
+    else if (!strcmp(fb->type, "nack") && !g_strcmp0(fb->param, "pli"))
+      out->fb_pli = true;
+    else if (!strcmp(fb->type, "ccm") && !g_strcmp0(fb->param, "fir"))
+      out->fb_fir = true;
+    else if (!strcmp(fb->type, "goog-remb"))
+      out->fb_remb = true;
   }
 }
 
@@ -122,7 +126,8 @@ static int pick_codecs(const sb_sdp_media *m, sb_codec *out, int cap) {
  * packetization mode)? */
 static bool same_codec(const sb_codec *a, const sb_codec *b) {
   if (g_ascii_strcasecmp(a->name, b->name) || a->clock_rate != b->clock_rate) return false;
-  if (!g_ascii_strcasecmp(a->name, "H264")) return sb_sdp_h264_fmtp_compatible(a->fmtp, b->fmtp) == 1;
+  if (!g_ascii_strcasecmp(a->name, "H264"))
+    return sb_sdp_h264_fmtp_compatible(a->fmtp, b->fmtp) == 1;
   if (!g_ascii_strcasecmp(a->name, "VP9")) {
     guint pa = 0, pb = 0;
     sb_sdp_vp9_profile_id(a->fmtp, &pa);
@@ -171,7 +176,9 @@ static sb_sdp_direction effective_dir(const sb_sdp *d, const sb_sdp_media *m) {
   return dir ? dir : SB_SDP_DIR_SENDRECV;
 }
 
-static bool dir_sends(sb_sdp_direction d) { return d == SB_SDP_DIR_SENDRECV || d == SB_SDP_DIR_SENDONLY; }
+static bool dir_sends(sb_sdp_direction d) {
+  return d == SB_SDP_DIR_SENDRECV || d == SB_SDP_DIR_SENDONLY;
+}
 static bool dir_receives(sb_sdp_direction d) {
   return d == SB_SDP_DIR_SENDRECV || d == SB_SDP_DIR_RECVONLY;
 }
@@ -204,7 +211,8 @@ static char *fmts_text(const sb_sdp_media *m) {
   GString *s = g_string_new("");
   if (sb_sdp_media_is_rtp(m)) {
     for (guint i = 0; i < m->codecs->len; i++)
-      g_string_append_printf(s, "%s%u", i ? " " : "", ((const sb_sdp_codec *)m->codecs->pdata[i])->pt);
+      g_string_append_printf(s, "%s%u", i ? " " : "",
+                             ((const sb_sdp_codec *)m->codecs->pdata[i])->pt);
   } else {
     for (guint i = 0; i < m->fmts->len; i++)
       g_string_append_printf(s, "%s%s", i ? " " : "", (const char *)m->fmts->pdata[i]);
@@ -234,8 +242,9 @@ static int read_transport(sb_session *s, const sb_sdp *d, bool is_offer, char *w
   if (is_offer && setup != SB_SDP_SETUP_ACTPASS && setup != want)
     return set_why(why, wl, "a=setup contradicts the DTLS roles already in use"), SB_EINVAL;
   if (!is_offer && setup != want)
-    return set_why(why, wl, client ? "the answer must have a=setup:passive"
-                                   : "the answer must have a=setup:active"),
+    return set_why(why, wl,
+                   client ? "the answer must have a=setup:passive"
+                          : "the answer must have a=setup:active"),
            SB_EINVAL;
   if (is_offer && setup == SB_SDP_SETUP_HOLDCONN)
     return set_why(why, wl, "a=setup:holdconn is not supported"), SB_EUNSUPPORTED;
@@ -291,8 +300,8 @@ int sb_session_apply_offer(sb_session *s, const sb_sdp *offer, char *why, size_t
       sec = g_new0(sb_msection, 1);
       g_strlcpy(sec->mid, m->mid, sizeof sec->mid);
       sec->kind = m->kind;
-      bool media_ok = sb_sdp_media_is_rtp(m) &&
-                      (m->kind == SB_SDP_KIND_AUDIO || m->kind == SB_SDP_KIND_VIDEO);
+      bool media_ok =
+          sb_sdp_media_is_rtp(m) && (m->kind == SB_SDP_KIND_AUDIO || m->kind == SB_SDP_KIND_VIDEO);
       if (media_ok) sec->n_codecs = pick_codecs(m, sec->codecs, SB_SESSION_MAX_CODECS);
       if (!media_ok || sec->n_codecs == 0 || m->port == 0) {
         sec->rejected = true;
@@ -419,7 +428,8 @@ sb_msection *sb_session_add_send(sb_session *s, sb_sdp_kind kind, const sb_codec
     for (int k = 0; k < tmpl->n_codecs && n < SB_SESSION_MAX_CODECS; k++)
       if (same_codec(&src[i], &tmpl->codecs[k])) {
         bool dup = false;
-        for (int j = 0; j < n; j++) dup |= codecs[j].pt == tmpl->codecs[k].pt;
+        for (int j = 0; j < n; j++)
+          dup |= codecs[j].pt == tmpl->codecs[k].pt;
         if (!dup) codecs[n++] = tmpl->codecs[k];
         break;
       }
@@ -592,7 +602,8 @@ static int write_description(sb_session *s, bool offer, guint n_sections, GStrin
     const sb_msection *sec = s->sections->pdata[i];
     sb_sdp_kind kind = sec->kind;
     const char *proto = sec->rejected ? sec->rejected_proto : NULL;
-    sb_sdp_media *m = sb_sdp_add_media(d, kind == SB_SDP_KIND_OTHER ? SB_SDP_KIND_APPLICATION : kind, proto);
+    sb_sdp_media *m =
+        sb_sdp_add_media(d, kind == SB_SDP_KIND_OTHER ? SB_SDP_KIND_APPLICATION : kind, proto);
     if (!m) break;
     if (sec->rejected) {
       write_rejected(m, sec);
@@ -605,10 +616,13 @@ static int write_description(sb_session *s, bool offer, guint n_sections, GStrin
     sb_sdp_set_str(&m->ice_pwd, s->ice_pwd);
     sb_sdp_set_str(&m->fingerprint.hash, "sha-256");
     sb_sdp_set_str(&m->fingerprint.value, s->fingerprint);
-    m->setup = offer ? SB_SDP_SETUP_ACTPASS : s->dtls_client ? SB_SDP_SETUP_ACTIVE : SB_SDP_SETUP_PASSIVE;
+    m->setup = offer            ? SB_SDP_SETUP_ACTPASS
+               : s->dtls_client ? SB_SDP_SETUP_ACTIVE
+                                : SB_SDP_SETUP_PASSIVE;
     sb_sdp_set_str(&m->mid, sec->mid);
     for (int k = 0; k < sec->n_exts; k++)
-      sb_sdp_media_add_extmap(m, sec->exts[k].id, SB_SDP_DIR_NONE, ext_uris[sec->exts[k].kind], NULL);
+      sb_sdp_media_add_extmap(m, sec->exts[k].id, SB_SDP_DIR_NONE, ext_uris[sec->exts[k].kind],
+                              NULL);
     m->direction = sec->local_dir;
     m->rtcp_mux = TRUE;
     m->rtcp_rsize = TRUE;

@@ -67,8 +67,8 @@ typedef struct {
 typedef struct {
   char mid[32];
   sb_sdp_kind kind;
-  bool ours;     /* a send section the server added */
-  bool rejected; /* port 0: data channel, unknown media, or no common codec */
+  bool ours;            /* a send section the server added */
+  bool rejected;        /* port 0: data channel, unknown media, or no common codec */
   char *rejected_proto; /* for rejected sections: the offered proto and fmts */
   char *rejected_fmts;
   int n_codecs;
@@ -86,7 +86,7 @@ typedef struct {
   char track_id[SB_SESSION_ID_LEN];
   bool sending;  /* a source is bound */
   bool signaled; /* ...and the browser has been told (in an answer or an accepted offer) */
-  void *user;   /* the host's binding for this section */
+  void *user;    /* the host's binding for this section */
 } sb_msection;
 
 typedef enum { SB_SIG_STABLE, SB_SIG_HAVE_LOCAL_OFFER } sb_sig_state;
@@ -94,8 +94,8 @@ typedef enum { SB_SIG_STABLE, SB_SIG_HAVE_LOCAL_OFFER } sb_sig_state;
 typedef struct {
   GPtrArray *sections; /* sb_msection*, in m-line order */
   sb_sig_state state;
-  bool negotiated_once;   /* an offer/answer exchange completed */
-  bool needs_offer;       /* a send section changed since the last exchange */
+  bool negotiated_once; /* an offer/answer exchange completed */
+  bool needs_offer;     /* a send section changed since the last exchange */
   bool extmap_allow_mixed;
   bool dtls_client; /* the browser asked to be the DTLS server (setup:passive) */
   /* Our identity. */

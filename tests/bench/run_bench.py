@@ -1140,7 +1140,8 @@ def smoke(args, tmp):
                         threads=args.threads, server=server)
         res = lg.run(loadgen_timeout(calls, args.duration)) or {}
         server.stop()
-        detail = f"sb-loadgen exit {lg.rc}\n{lg.log_tail()}\n--- {kind} log ---\n{server.log_tail()}"
+        detail = (f"sb-loadgen exit {lg.rc}, first failure: {res.get('first_failure')}\n{lg.log_tail()}"
+                  f"--- {kind} log ---\n{server.log_tail()}")
         tap.ok(res.get("calls_up") == calls and not res.get("calls_failed"),
                f"{kind}: {res.get('calls_up')}/{calls} calls up", detail)
         tap.ok(_num(res.get("received_packets")) > 0, f"{kind}: media forwarded "
@@ -1149,6 +1150,8 @@ def smoke(args, tmp):
         tap.ok(bool(lg.samples.get("start")) and bool(lg.samples.get("end")),
                f"{kind}: WINDOW START and END seen, server sampled", detail)
         tap.ok(server.stopped_cleanly, f"{kind} stops cleanly (exit {server.exit_code})", server.log_tail())
+        if not res.get("calls_up"):
+            print(f"# {kind}: no call came up; sb-loadgen said: {res.get('first_failure')}", flush=True)
         if res:
             rows.append(dict({"server": kind, "workers": args.worker_list[0] if kind == "switchboard" else "",
                               "calls": calls, "rss_idle_kib": rss_idle}, **figures(res, lg.samples, calls)))

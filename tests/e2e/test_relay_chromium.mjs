@@ -4,9 +4,10 @@
 // video and receives its audio over a direct path (each side's selected
 // candidate pair points at the other browser, and the remote description is
 // not the server's ICE-lite one), and that perfect negotiation survives offer
-// collisions: both pages joining at the same instant, and both adding a video
-// track at the same instant while connected (the offers cross; both end up
-// stable and decode the other's new track). Ends with the server's clean exit.
+// collisions, made certain by holding back incoming negotiation messages in both
+// pages until both have sent an offer: the very first offers when joining, and
+// offers for a second video track added on both sides while connected (both end
+// up stable and decode the other's new track). Ends with the server's clean exit.
 import { checkMedia, launchBrowser, openParticipant, run, sleep, startServer, waitUntil } from './lib/harness.mjs';
 
 /** The selected ICE candidate pair of the page's current peer connection. */
@@ -25,18 +26,6 @@ function selectedPath(p) {
     return { localPort: l?.port, remotePort: r?.port, local: `${l?.address}:${l?.port}`, remote: `${r?.address}:${r?.port}`,
       serverSdp: /a=ice-lite/.test(pc.remoteDescription?.sdp || '') };
   });
-}
-
-/** Runs fn(page-side) in both pages at the same wall-clock instant (about 1.5 s from now). */
-async function atSameInstant(pages, fnSource) {
-  const at = Date.now() + 1500;
-  await Promise.all(pages.map((p) => p.page.evaluate(({ at: when, src }) => {
-    // eslint-disable-next-line no-new-func
-    const fn = new Function(`return (${src})();`);
-    window.sbSameInstant = new Promise((resolve) => setTimeout(() => resolve(fn()), Math.max(0, when - Date.now())));
-  }, { at, src: fnSource })));
-  await Promise.all(pages.map((p) => p.page.evaluate(() => window.sbSameInstant)));
-  return at;
 }
 
 /**
@@ -80,46 +69,68 @@ await run('relay', async (ctx) => {
   const shown = await ben.waitVideoElement(annId);
   t.ok(shown, 'relay: ben\'s page plays ann\'s video', shown ? undefined : await ben.diag());
 
-  // 2. Both leave, then join another relay room at the same instant.
+  // 2. Both leave; then both join another relay room, and their first offers are made
+  // to cross: incoming negotiation is held back in both pages until both have offered.
   await ann.leave();
   const pl = await ben.waitEvent((e) => e.type === 'peer-left' && e.detail.peer_id === annId);
   t.ok(pl?.detail.reason === 'left', 'relay: ben gets peer-left when ann leaves', await ben.diag());
   await ben.leave();
-  await Promise.all([ann.fillRoom('relay-b', 'relay'), ben.fillRoom('relay-b', 'relay')]);
-  const joinAt = await atSameInstant([ann, ben], "() => document.getElementById('join').click()");
-  const [annB, benB] = await Promise.all([ann.waitJoined(), ben.waitJoined()]);
+  const holdOffers = () => Promise.all([ann, ben].map((p) => p.page.evaluate(() => {
+    window.sbHoldIncoming = true;
+    return window.sbWire.filter((w) => w.dir === 'out' && w.type === 'offer').length;
+  })));
+  const heldOffers = async (before) => waitUntil(async () => {
+    const n = await Promise.all([ann, ben].map((p) => p.page.evaluate(
+      () => window.sbWire.filter((w) => w.dir === 'out' && w.type === 'offer').length)));
+    return n[0] > before[0] && n[1] > before[1];
+  }, { timeoutMs: 15000, intervalMs: 50 });
+  const release = () => Promise.all([ann, ben].map((p) => p.page.evaluate(() => window.sbReleaseIncoming())));
+  let before = await holdOffers();
+  const joinAt = Date.now();
+  const annB = await ann.join({ room: 'relay-b', plugin: 'relay' });
+  const benB = await ben.join({ room: 'relay-b', plugin: 'relay' });
+  const firstOffers = await heldOffers(before);
+  await release();
+  t.ok(firstOffers, 'joining relay-b: both pages sent their first offer before seeing the other\'s (a collision)');
   const rolesB = await Promise.all([ann, ben].map((p) => p.page.evaluate(() => window.sb.info.polite)));
-  t.ok(annB && benB && rolesB[0] !== rolesB[1], `simultaneous join: both joined, one polite and one impolite (${rolesB})`, rolesB);
-  await checkMedia(ctx, ann, benB, 'simultaneous join: ann decodes ben\'s video and receives his audio, rising');
-  await checkMedia(ctx, ben, annB, 'simultaneous join: ben decodes ann\'s video and receives her audio, rising');
-  const joinGlare = await Promise.all([offersCrossed(ann, joinAt), offersCrossed(ben, joinAt)]);
-  t.comment(`simultaneous join: offers crossed: ann ${joinGlare[0].crossed} (${seqText(joinGlare[0].seq)}), ben ${joinGlare[1].crossed} (${seqText(joinGlare[1].seq)})`);
+  t.ok(annB && benB && rolesB[0] === false && rolesB[1] === true, `both joined relay-b, ann impolite, ben polite (${rolesB})`, rolesB);
+  await checkMedia(ctx, ann, benB, 'after the first-offer collision ann decodes ben\'s video and receives his audio, rising');
+  await checkMedia(ctx, ben, annB, 'after the first-offer collision ben decodes ann\'s video and receives her audio, rising');
+  const joinSeq = await Promise.all([offersCrossed(ann, joinAt), offersCrossed(ben, joinAt)]);
+  t.comment(`first-offer collision: ann ${seqText(joinSeq[0].seq)} | ben ${seqText(joinSeq[1].seq)}`);
 
-  // 3. Connected; both add a second video track at the same instant: both offer, the offers cross.
-  let expectTracks = 1;
-  let glare = null;
-  for (let attempt = 1; attempt <= 3 && !glare; attempt++) {
-    await Promise.all([ann, ben].map((p) => p.page.evaluate(async () => {
-      const s = await navigator.mediaDevices.getUserMedia({ video: true });
-      window.sbExtra = { s, track: s.getVideoTracks()[0] };
-    })));
-    await waitUntil(async () => {
-      const st = await Promise.all([ann.probe(), ben.probe()]);
-      return st.every((s) => s.signaling === 'stable');
-    }, { timeoutMs: 10000 });
-    const at = await atSameInstant([ann, ben], '() => { window.sb.pc.addTrack(window.sbExtra.track, window.sbExtra.s); }');
-    expectTracks++;
-    await sleep(1000);
-    const g = await Promise.all([offersCrossed(ann, at), offersCrossed(ben, at)]);
-    t.comment(`adding tracks, attempt ${attempt}: ann ${seqText(g[0].seq)} | ben ${seqText(g[1].seq)}`);
-    if (g[0].crossed && g[1].crossed) glare = g;
-  }
-  t.ok(glare, 'both pages offered at the same instant and the offers crossed (a real collision)');
-  const [ma, mb] = [
-    await checkMedia(ctx, ann, benB, `after the collision ann decodes all ${expectTracks} of ben's video tracks, rising`, { minVideoTracks: expectTracks }),
-    await checkMedia(ctx, ben, annB, `after the collision ben decodes all ${expectTracks} of ann's video tracks, rising`, { minVideoTracks: expectTracks }),
-  ];
-  void ma; void mb;
+  // 3. Connected; both add a second video track at once. Incoming signaling is held
+  // back in both pages until both have sent their offer, so the offers cross for certain.
+  const expectTracks = 2;
+  await Promise.all([ann, ben].map((p) => p.page.evaluate(async () => {
+    const s = await navigator.mediaDevices.getUserMedia({ video: true });
+    window.sbExtra = { s, track: s.getVideoTracks()[0] };
+  })));
+  const stable = await waitUntil(async () => {
+    const st = await Promise.all([ann.probe(), ben.probe()]);
+    return st.every((x) => x.signaling === 'stable');
+  }, { timeoutMs: 10000 });
+  t.ok(stable, 'both peer connections are stable before adding tracks');
+  before = await holdOffers();
+  const at = Date.now();
+  await Promise.all([ann, ben].map((p) => p.page.evaluate(() => window.sb.pc.addTrack(window.sbExtra.track, window.sbExtra.s))));
+  const bothOffered = await heldOffers(before);
+  await release();
+  t.ok(bothOffered, 'both pages sent an offer for their new track before seeing the other\'s (a collision)');
+  // Perfect negotiation: the impolite side ignores the polite side's offer and gets an answer;
+  // the polite side rolls back and answers.
+  const [impolite, polite] = rolesB[0] ? [ben, ann] : [ann, ben];
+  const outcome = await waitUntil(async () => {
+    const [ip, po] = await Promise.all([offersCrossed(impolite, at), offersCrossed(polite, at)]);
+    const has = (x, dir, type) => x.seq.some((w) => w.dir === dir && w.type === type);
+    return has(ip, 'in', 'answer') && has(po, 'out', 'answer') ? { ip, po } : null;
+  }, { timeoutMs: 10000 });
+  const seqs = await Promise.all([offersCrossed(impolite, at), offersCrossed(polite, at)]);
+  t.ok(outcome, `the polite side (${polite.name}) answered, the impolite side (${impolite.name}) applied that answer`,
+    `${impolite.name} ${seqText(seqs[0].seq)} | ${polite.name} ${seqText(seqs[1].seq)}`);
+  t.comment(`collision: ${impolite.name} (impolite) ${seqText(seqs[0].seq)} | ${polite.name} (polite) ${seqText(seqs[1].seq)}`);
+  await checkMedia(ctx, ann, benB, `after the collision ann decodes all ${expectTracks} of ben's video tracks, rising`, { minVideoTracks: expectTracks });
+  await checkMedia(ctx, ben, annB, `after the collision ben decodes all ${expectTracks} of ann's video tracks, rising`, { minVideoTracks: expectTracks });
   const end = await Promise.all([ann.probe(), ben.probe()]);
   t.ok(end.every((s) => s.signaling === 'stable' && s.connection === 'connected'),
     `both peer connections end stable and connected (${end.map((s) => `${s.signaling}/${s.connection}`)})`, end);

@@ -8,7 +8,8 @@ static int init(const sb_host_api *host) {
   abort(); /* never reached: the version check comes first */
 }
 
-static const sb_plugin old = {.api_version = SB_PLUGIN_API_VERSION + 41, .name = "test-old", .init = init};
+static const sb_plugin old = {
+    .api_version = SB_PLUGIN_API_VERSION + 41, .name = "test-old", .init = init};
 
 const sb_plugin *sb_plugin_create(void);
 const sb_plugin *sb_plugin_create(void) { return &old; }

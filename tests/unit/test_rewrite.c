@@ -9,9 +9,9 @@
 
 /* V=2 X=1 PT=120 seq=0xfffe ts=1000 ssrc=0x11223344, one-byte extensions:
  * id 3 (1 byte, 0xaa) and id 4 (mid "0"), then a 4-byte payload. */
-static const uint8_t pkt_template[] = {0x90, 120,  0xff, 0xfe, 0x00, 0x00, 0x03, 0xe8, 0x11, 0x22,
-                                       0x33, 0x44, 0xbe, 0xde, 0x00, 0x01, 0x30, 0xaa, 0x40, '0',
-                                       0xde, 0xad, 0xbe, 0xef};
+static const uint8_t pkt_template[] = {0x90, 120,  0xff, 0xfe, 0x00, 0x00, 0x03, 0xe8,
+                                       0x11, 0x22, 0x33, 0x44, 0xbe, 0xde, 0x00, 0x01,
+                                       0x30, 0xaa, 0x40, '0',  0xde, 0xad, 0xbe, 0xef};
 
 static void make(uint8_t *buf, uint16_t seq, uint32_t ts, sb_rtp_header *h) {
   memcpy(buf, pkt_template, sizeof pkt_template);
@@ -52,7 +52,7 @@ static void test_rewrite_fields(void) {
   g_assert_cmpint(sb_rtp_ext_find(&o, 2, &d, &n), ==, SB_OK);
   g_assert_cmpuint(d[0], ==, 0xaa);
   g_assert_cmpint(sb_rtp_ext_find(&o, 4, &d, &n), <, 0); /* mid gone */
-  g_assert_cmpmem(buf + 20, 4, "\xde\xad\xbe\xef", 4);  /* payload untouched */
+  g_assert_cmpmem(buf + 20, 4, "\xde\xad\xbe\xef", 4);   /* payload untouched */
 
   /* Next packets keep the offsets, across the publisher's wrap at 65535. */
   make(buf, 0xffff, 4000, &h);

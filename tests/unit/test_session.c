@@ -8,7 +8,8 @@
 #include "core/session.h"
 
 #define FP                                                                                         \
-  "11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00"
+  "11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"  \
+  "00"
 
 static char *fixture(const char *name) {
   const char *src = g_getenv("SB_SRCDIR");
@@ -78,17 +79,18 @@ static void test_answer_chromium(void) {
   g_assert_null(sb_sdp_media_find_codec(vi, "red"));
   for (guint i = 0; i < vi->codecs->len; i++) {
     sb_sdp_codec *c = vi->codecs->pdata[i];
-    if (!g_ascii_strcasecmp(c->name, "H264")) g_assert_cmpuint(sb_sdp_h264_packetization_mode(c->fmtp), ==, 1);
+    if (!g_ascii_strcasecmp(c->name, "H264"))
+      g_assert_cmpuint(sb_sdp_h264_packetization_mode(c->fmtp), ==, 1);
   }
   /* Extensions: the browser's ids, transport-cc left out. */
   guint id = 0;
   g_assert_cmpint(sb_sdp_find_extmap(a, au, "urn:ietf:params:rtp-hdrext:ssrc-audio-level", &id), ==,
                   SB_OK);
   g_assert_cmpuint(id, ==, 1);
-  g_assert_cmpint(sb_sdp_find_extmap(a, au,
-                                     "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
-                                     &id),
-                  ==, SB_ENOTFOUND);
+  g_assert_cmpint(
+      sb_sdp_find_extmap(
+          a, au, "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01", &id),
+      ==, SB_ENOTFOUND);
   /* What the browser sends: its SSRCs were read from the offer. */
   sb_msection *sec = sb_session_find_mid(s, "0");
   g_assert_cmpuint(sec->remote_ssrc, ==, 3508579120u);
@@ -121,8 +123,8 @@ static void test_send_section_and_maps(void) {
   g_assert_cmpstr(src->codecs[0].name, ==, "VP8");
   g_assert_cmpuint(src->codecs[0].pt, ==, 120);
   g_assert_false(cr->needs_offer);
-  sb_msection *snd = sb_session_add_send(cr, SB_SDP_KIND_VIDEO, src->codecs, src->n_codecs, 0xabcdef01,
-                                         "pFirefox", "pFirefox-1", NULL);
+  sb_msection *snd = sb_session_add_send(cr, SB_SDP_KIND_VIDEO, src->codecs, src->n_codecs,
+                                         0xabcdef01, "pFirefox", "pFirefox-1", NULL);
   g_assert_nonnull(snd);
   g_assert_cmpstr(snd->mid, ==, "s0");
   g_assert_true(cr->needs_offer);
@@ -255,10 +257,10 @@ static void test_reoffer_must_keep_order(void) {
 
 /* Every captured browser offer gets an answer that parses again. */
 static void test_all_offers(void) {
-  const char *offers[] = {"chromium-offer-av.sdp", "chromium-offer-simulcast.sdp",
+  const char *offers[] = {"chromium-offer-av.sdp",       "chromium-offer-simulcast.sdp",
                           "chromium-offer-recvonly.sdp", "firefox-offer-av.sdp",
                           "firefox-offer-simulcast.sdp", "firefox-offer-recvonly.sdp",
-                          "aiortc-offer-av.sdp", "safari-offer-av.sdp"};
+                          "aiortc-offer-av.sdp",         "safari-offer-av.sdp"};
   for (size_t i = 0; i < G_N_ELEMENTS(offers); i++) {
     sb_session *s = new_session();
     sb_sdp *a = answer_fixture(s, offers[i]);

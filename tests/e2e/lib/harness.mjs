@@ -358,11 +358,21 @@ export async function openParticipant(ctx, browser, server, { name, room, plugin
  * Init script: wraps the page's WebSocket to record the signaling wire in
  * window.sbWire as {dir: 'open'|'in'|'out'|'close', type, code, t} (t in
  * performance.now() milliseconds), for timing and for seeing offer collisions.
+ * While window.sbHoldIncoming is true, incoming offers, answers and candidates
+ * (and anything after them) are held back from the `onmessage` handler (and
+ * recorded when they arrive); window.sbReleaseIncoming() delivers them in order.
+ * Tests use this to make two offers cross for certain.
  */
 function recordWire() {
   const Base = window.WebSocket;
   const wire = [];
   window.sbWire = wire;
+  const held = [];
+  window.sbHoldIncoming = false;
+  window.sbReleaseIncoming = () => {
+    window.sbHoldIncoming = false;
+    for (const deliver of held.splice(0)) deliver();
+  };
   const kind = (data) => {
     try {
       const m = JSON.parse(data);
@@ -382,6 +392,18 @@ function recordWire() {
     send(data) {
       wire.push({ dir: 'out', ...kind(data), t: performance.now() });
       return super.send(data);
+    }
+
+    set onmessage(fn) {
+      super.onmessage = typeof fn !== 'function' ? fn : (ev) => {
+        const negotiation = ['offer', 'answer', 'candidate'].includes(kind(ev.data).type);
+        if ((window.sbHoldIncoming && negotiation) || held.length) held.push(() => fn.call(this, ev));
+        else fn.call(this, ev);
+      };
+    }
+
+    get onmessage() {
+      return super.onmessage;
     }
   };
 }
