@@ -1,0 +1,298 @@
+/* peer_rtp.c - the packets of one generator peer, on its media thread:
+ * audio-like and video-like RTP sent from the media tick (a ~100-byte
+ * audio packet at the audio rate; video frames at 30 fps of ~1100-byte
+ * packets, marker on the last, a ten-frame keyframe every 3 s and when the
+ * server sends PLI or FIR), sender and receiver reports every second, and
+ * the check of every packet the server forwards (payload counter, send
+ * time, checksum). Nothing is allocated per packet: packets are built in the
+ * thread's scratch buffer and checked in place. */
+#include <srtp2/srtp.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/rtcp.h"
+#include "core/rtcp_fir.h"
+#include "core/rtcp_pli.h"
+#include "core/rtcp_rr.h"
+#include "core/rtcp_sdes.h"
+#include "core/rtcp_sr.h"
+#include "core/rtp.h"
+#include "loadgen.h"
+#include "peer_private.h"
+
+#define NS_PER_S            1000000000ll
+#define RTCP_INTERVAL_NS    (1000 * 1000000ll)
+#define MAX_LAG_NS          (200 * 1000000ll) /* behind more than this: skip, don't burst */
+#define KEYFRAME_MIN_GAP_NS (300 * 1000000ll)
+#define NTP_UNIX_OFFSET     2208988800ull
+
+/* ---- sending ---- */
+
+static void send_rtp(sb_lg_peer *p, int track, uint32_t ts, bool marker, size_t payload_len) {
+  sb_lg_counters *c = sb_lg_thread_counters(p->th);
+  uint8_t *buf = sb_lg_thread_scratch(p->th);
+  /* Stamped now, not at the tick's start: a tick sends for many peers. */
+  size_t len = sb_lg_media_build(&p->tx[track], buf, SB_LG_SCRATCH_LEN - SB_SRTP_MAX_TRAILER, ts,
+                                 marker, payload_len, p->twcc_seq++, sb_lg_now_ns());
+  if (len == 0 || sb_srtp_protect_rtp(p->srtp, buf, &len, SB_LG_SCRATCH_LEN) < 0 ||
+      sb_ice_send(p->ice, buf, len) < 0) {
+    c->send_errors++;
+    return;
+  }
+  c->sent_packets++;
+  c->sent_bytes += len;
+}
+
+static uint32_t media_ts(const sb_lg_peer *p, uint32_t ts0, uint32_t clock, int64_t t_ns) {
+  return ts0 + (uint32_t)((uint64_t)(t_ns - p->t0_ns) * clock / NS_PER_S);
+}
+
+static void send_frame(sb_lg_peer *p, int64_t frame_ns, int64_t now) {
+  bool key = now >= p->next_keyframe_ns ||
+             (p->keyframe_wanted && now - p->last_keyframe_ns >= KEYFRAME_MIN_GAP_NS);
+  size_t sizes_last = SB_LG_VIDEO_PAYLOAD;
+  int n;
+  if (key) {
+    double bytes = p->frame_bytes * SB_LG_KEYFRAME_SCALE;
+    n = (int)(bytes / SB_LG_VIDEO_PAYLOAD + 0.999);
+    if (n < 1) n = 1;
+    p->keyframe_wanted = false;
+    p->last_keyframe_ns = now;
+    p->next_keyframe_ns = now + SB_LG_KEYFRAME_EVERY * 1000000ll;
+    sb_lg_thread_counters(p->th)->keyframes++;
+  } else {
+    p->frame_budget += p->frame_bytes;
+    n = (int)(p->frame_budget / SB_LG_VIDEO_PAYLOAD);
+    if (n >= 1) {
+      p->frame_budget -= n * SB_LG_VIDEO_PAYLOAD;
+    } else {
+      n = 1; /* low bitrates: one smaller packet */
+      sizes_last =
+          p->frame_budget > SB_LG_PAYLOAD_MIN ? (size_t)p->frame_budget : SB_LG_PAYLOAD_MIN;
+      p->frame_budget = 0;
+    }
+  }
+  uint32_t ts = media_ts(p, p->video_ts0, 90000, frame_ns);
+  p->tx[SB_LG_TRACK_VIDEO].last_ts = ts;
+  p->tx[SB_LG_TRACK_VIDEO].last_ts_ns = frame_ns;
+  for (int i = 0; i < n; i++)
+    send_rtp(p, SB_LG_TRACK_VIDEO, ts, i == n - 1, i == n - 1 ? sizes_last : SB_LG_VIDEO_PAYLOAD);
+}
+
+static uint64_t ntp_now(void) {
+  int64_t us = g_get_real_time();
+  uint64_t sec = (uint64_t)(us / 1000000) + NTP_UNIX_OFFSET;
+  uint64_t frac = ((uint64_t)(us % 1000000) << 32) / 1000000u;
+  return sec << 32 | frac;
+}
+
+static int send_rtcp(sb_lg_peer *p, uint8_t *buf, size_t len) {
+  if (sb_srtp_protect_rtcp(p->srtp, buf, &len, SB_LG_SCRATCH_LEN) < 0) return SB_ECRYPTO;
+  int rc = sb_ice_send(p->ice, buf, len);
+  if (rc == SB_OK) sb_lg_thread_counters(p->th)->rtcp_out++;
+  return rc;
+}
+
+/* A compound packet: a sender report per active track (the first one
+ * carrying receiver report blocks for what we receive), or a receiver
+ * report when we send nothing, then SDES CNAME. */
+static void send_reports(sb_lg_peer *p, int64_t now) {
+  uint8_t *buf = sb_lg_thread_scratch(p->th);
+  const size_t cap = 1200;
+  size_t pos = 0, w = 0;
+  int64_t now_us = now / 1000;
+  sb_rtcp_rr rr = {.ssrc = p->tx[SB_LG_TRACK_AUDIO].ssrc};
+  for (int k = 0; k < SB_LG_TRACKS; k++) {
+    sb_lg_rx *rx = &p->rx[k];
+    sb_rx_report rep;
+    if (!rx->have_ssrc || sb_rx_stats_report(&rx->stats, &rep) < 0) continue;
+    sb_rtcp_report_block *b = &rr.reports[rr.n_reports++];
+    b->ssrc = rx->ssrc;
+    b->fraction_lost = rep.fraction_lost;
+    b->cumulative_lost = rep.cumulative_lost;
+    b->ext_highest_seq = rep.ext_highest_seq;
+    b->jitter = rep.jitter;
+    if (rx->have_sr) {
+      b->lsr = rx->sr_mid32;
+      b->dlsr = (uint32_t)(((uint64_t)(now_us - rx->sr_arrival_us) << 16) / 1000000u);
+    }
+  }
+  bool blocks_written = false;
+  uint64_t ntp = ntp_now();
+  for (int t = 0; t < SB_LG_TRACKS; t++) {
+    sb_lg_tx *tx = &p->tx[t];
+    if (!tx->active || tx->packets == 0) continue;
+    sb_rtcp_sr sr = {.ssrc = tx->ssrc,
+                     .ntp = ntp,
+                     .rtp_ts = media_ts(p, t ? p->video_ts0 : p->audio_ts0, t ? 90000 : 48000, now),
+                     .packet_count = tx->packets,
+                     .octet_count = tx->octets};
+    if (!blocks_written) {
+      sr.n_reports = rr.n_reports;
+      memcpy(sr.reports, rr.reports, sizeof sr.reports[0] * rr.n_reports);
+      blocks_written = true;
+    }
+    if (sb_rtcp_sr_write(&sr, buf + pos, cap - pos, &w) < 0) return;
+    pos += w;
+  }
+  if (!blocks_written) {
+    if (sb_rtcp_rr_write(&rr, buf + pos, cap - pos, &w) < 0) return;
+    pos += w;
+  }
+  if (sb_rtcp_sdes_write_cname(rr.ssrc, p->sdp->cname, buf + pos, cap - pos, &w) == SB_OK) pos += w;
+  send_rtcp(p, buf, pos);
+}
+
+void sb_lg_peer_tick(sb_lg_peer *p, int64_t now) {
+  if (!p->media_ready || p->failed || p->closing) return;
+  if (p->tx[SB_LG_TRACK_AUDIO].active) {
+    if (now - p->next_audio_ns > MAX_LAG_NS) p->next_audio_ns = now;
+    while (p->next_audio_ns <= now) {
+      uint32_t ts = media_ts(p, p->audio_ts0, 48000, p->next_audio_ns);
+      p->tx[SB_LG_TRACK_AUDIO].last_ts = ts;
+      send_rtp(p, SB_LG_TRACK_AUDIO, ts, false, SB_LG_AUDIO_PAYLOAD);
+      p->next_audio_ns += p->audio_interval_ns;
+    }
+  }
+  if (p->tx[SB_LG_TRACK_VIDEO].active && p->frame_bytes > 0) {
+    if (now - p->next_frame_ns > MAX_LAG_NS) p->next_frame_ns = now;
+    while (p->next_frame_ns <= now) {
+      send_frame(p, p->next_frame_ns, now);
+      p->next_frame_ns += p->frame_interval_ns;
+    }
+  }
+  if (now >= p->next_rtcp_ns) {
+    p->next_rtcp_ns = now + RTCP_INTERVAL_NS;
+    send_reports(p, now);
+  }
+}
+
+void sb_lg_peer_media_update(sb_lg_peer *p) {
+  if (!p->sdp) return;
+  for (int t = 0; t < SB_LG_TRACKS; t++) {
+    sb_lg_send_params sp;
+    sb_lg_sdp_send_params(p->sdp, t, &sp);
+    sb_lg_tx *tx = &p->tx[t];
+    tx->active = sp.active;
+    tx->pt = sp.pt;
+    tx->ext_mid = sp.ext_mid;
+    tx->ext_abs = sp.ext_abs;
+    tx->ext_twcc = sp.ext_twcc;
+    g_strlcpy(tx->mid, sp.mid, sizeof tx->mid);
+  }
+}
+
+void sb_lg_peer_media_start(sb_lg_peer *p) {
+  int64_t now = sb_lg_now_ns();
+  p->t0_ns = now;
+  p->audio_ts0 = g_random_int();
+  p->video_ts0 = g_random_int();
+  int pps = p->cfg.audio_pps > 0 ? p->cfg.audio_pps : 50;
+  p->audio_interval_ns = NS_PER_S / pps;
+  p->frame_interval_ns = NS_PER_S / SB_LG_VIDEO_FPS;
+  p->frame_bytes = p->cfg.video_kbps * 1000.0 / 8 / SB_LG_VIDEO_FPS;
+  /* Spread the peers over the packet intervals. */
+  p->next_audio_ns =
+      now + (int64_t)g_random_int_range(0, (gint32)(p->audio_interval_ns / 1000)) * 1000;
+  p->next_frame_ns =
+      now + (int64_t)g_random_int_range(0, (gint32)(p->frame_interval_ns / 1000)) * 1000;
+  p->next_keyframe_ns = p->next_frame_ns; /* the first frame is a keyframe */
+  p->next_rtcp_ns = now + 100 * 1000000ll;
+  sb_lg_peer_media_update(p);
+}
+
+/* ---- receiving ---- */
+
+static void on_rtp(sb_lg_peer *p, uint8_t *data, size_t len) {
+  sb_lg_counters *c = sb_lg_thread_counters(p->th);
+  size_t n = len;
+  if (sb_srtp_unprotect_rtp(p->srtp, data, &n) < 0) {
+    int st = sb_srtp_last_status(p->srtp);
+    if (st == srtp_err_status_replay_fail)
+      c->duplicates++;
+    else if (st == srtp_err_status_replay_old)
+      c->too_old++;
+    else
+      c->corrupt++;
+    return;
+  }
+  int64_t now = sb_lg_now_ns();
+  sb_rtp_header h;
+  uint32_t stream = 0;
+  uint64_t counter = 0;
+  int64_t sent = 0;
+  if (sb_rtp_parse(data, n, &h) < 0 ||
+      sb_lg_payload_check(sb_rtp_payload(&h), h.payload_len, &stream, &counter, &sent) < 0 ||
+      (int)(stream >> 1) != p->cfg.partner) {
+    c->corrupt++;
+    return;
+  }
+  sb_lg_rx *rx = &p->rx[stream & 1];
+  uint64_t inc = 0;
+  switch (sb_lg_seq_update(&rx->seq, counter, &inc)) {
+  case SB_LG_SEQ_NEW:
+    c->received_packets++;
+    c->received_bytes += len;
+    c->expected += inc;
+    if (sb_lg_thread_measuring(p->th))
+      sb_lg_hist_add(&c->latency_us, now > sent ? (uint64_t)(now - sent) / 1000 : 0);
+    break;
+  case SB_LG_SEQ_DUP: c->duplicates++; return;
+  case SB_LG_SEQ_OLD: c->too_old++; return;
+  }
+  int64_t now_us = now / 1000;
+  if (!rx->have_ssrc || rx->ssrc != h.ssrc) {
+    rx->have_ssrc = true;
+    rx->ssrc = h.ssrc;
+    rx->have_sr = false;
+    sb_rx_stats_init(&rx->stats, (stream & 1) ? 90000 : 48000, 1000);
+  }
+  sb_rx_stats_update(&rx->stats, h.seq, h.timestamp, n, now_us);
+  if (rx->packets++ == 0 && !p->first_rx_us) p->first_rx_us = now_us;
+  if (!p->up_posted && p->rx[0].packets && p->rx[1].packets) {
+    p->up_posted = true;
+    sb_lg_peer_post_event(p, SB_LG_PEER_MEDIA_UP, p->first_rx_us, NULL);
+  }
+}
+
+static void want_keyframe(sb_lg_peer *p, uint32_t ssrc) {
+  if (ssrc == p->tx[SB_LG_TRACK_VIDEO].ssrc) p->keyframe_wanted = true;
+}
+
+static void on_rtcp(sb_lg_peer *p, uint8_t *data, size_t len) {
+  size_t n = len;
+  if (sb_srtp_unprotect_rtcp(p->srtp, data, &n) < 0) return;
+  sb_lg_thread_counters(p->th)->rtcp_in++;
+  sb_rtcp_iter it;
+  sb_rtcp_packet pkt;
+  sb_rtcp_iter_init(&it, data, n);
+  while (sb_rtcp_iter_next(&it, &pkt) > 0) {
+    if (pkt.pt == SB_RTCP_PT_PSFB && pkt.count == SB_RTCP_FMT_PLI) {
+      sb_rtcp_pli pli;
+      if (sb_rtcp_pli_parse(pkt.data, pkt.len, &pli) == SB_OK) want_keyframe(p, pli.media_ssrc);
+    } else if (pkt.pt == SB_RTCP_PT_PSFB && pkt.count == SB_RTCP_FMT_FIR) {
+      sb_rtcp_fir fir;
+      if (sb_rtcp_fir_parse(pkt.data, pkt.len, &fir) == SB_OK)
+        for (unsigned i = 0; i < fir.n_entries; i++)
+          want_keyframe(p, fir.entries[i].ssrc);
+    } else if (pkt.pt == SB_RTCP_PT_SR) {
+      sb_rtcp_sr sr;
+      if (sb_rtcp_sr_parse(pkt.data, pkt.len, &sr) < 0) continue;
+      for (int k = 0; k < SB_LG_TRACKS; k++) {
+        sb_lg_rx *rx = &p->rx[k];
+        if (rx->have_ssrc && rx->ssrc == sr.ssrc) {
+          rx->have_sr = true;
+          rx->sr_mid32 = sb_rtcp_ntp_to_mid32(sr.ntp);
+          rx->sr_arrival_us = sb_lg_now_ns() / 1000;
+        }
+      }
+    }
+  }
+}
+
+void sb_lg_peer_media_packet(sb_lg_peer *p, uint8_t *data, size_t len) {
+  if (sb_rtcp_is_rtcp(data, len))
+    on_rtcp(p, data, len);
+  else
+    on_rtp(p, data, len);
+}
