@@ -466,6 +466,9 @@ sb_msection *sb_session_add_send(sb_session *s, sb_sdp_kind kind, const sb_codec
     g_ptr_array_add(s->sections, sec);
   }
   if (sec->ours) {
+    /* What the browser said last (inactive, after the previous source left)
+     * does not hold back a new offer: we offer sendonly again. */
+    sec->remote_dir = SB_SDP_DIR_RECVONLY;
     sec->n_codecs = n;
     memcpy(sec->codecs, codecs, sizeof codecs[0] * (size_t)n);
     sec->n_exts = tmpl->n_exts;

@@ -171,13 +171,30 @@ static void test_send_section_and_maps(void) {
   g_assert_cmpint(snd->local_dir, ==, SB_SDP_DIR_SENDONLY);
   g_assert_cmpint(sb_session_apply_answer(cr, answer, why, sizeof why), ==, SB_ESTATE);
 
-  /* Stopping makes it inactive; a new track of the kind reuses it. */
+  /* Stopping makes it inactive; the browser answers inactive; a new track
+   * of the kind reuses it and is offered sendonly again. */
   sb_session_stop_send(cr, snd);
   g_assert_true(cr->needs_offer);
+  GString *off2 = g_string_new("");
+  g_assert_cmpint(sb_session_write_offer(cr, off2), ==, SB_OK);
+  g_assert_cmpint(snd->local_dir, ==, SB_SDP_DIR_INACTIVE);
+  GString *ans2 = g_string_new(off2->str);
+  g_string_replace(ans2, "a=setup:actpass", "a=setup:active", 0);
+  g_string_replace(ans2, "a=recvonly", "a=SWAP", 0);
+  g_string_replace(ans2, "a=sendonly", "a=recvonly", 0);
+  g_string_replace(ans2, "a=SWAP", "a=sendonly", 0);
+  g_string_replace(ans2, "a=ice-lite\r\n", "", 0);
+  sb_sdp *answer2 = parse(ans2->str);
+  g_assert_cmpint(sb_session_apply_answer(cr, answer2, why, sizeof why), ==, SB_OK);
+  g_assert_cmpint(snd->remote_dir, ==, SB_SDP_DIR_INACTIVE);
+  sb_sdp_free(answer2);
+  g_string_free(ans2, TRUE);
+  g_string_free(off2, TRUE);
   sb_msection *again_sec = sb_session_add_send(cr, SB_SDP_KIND_VIDEO, src->codecs, src->n_codecs, 7,
                                                "pOther", "pOther-1", NULL);
   g_assert_true(again_sec == snd);
   g_assert_cmpuint(cr->sections->len, ==, 3);
+  g_assert_cmpint(again_sec->local_dir, ==, SB_SDP_DIR_SENDONLY);
 
   sb_sdp_free(answer);
   g_string_free(a, TRUE);
