@@ -56,9 +56,25 @@ static gboolean dtls_timer_cb(gpointer data) {
   return G_SOURCE_REMOVE;
 }
 
+/* The browser's first DTLS flight can arrive a moment before libnice says
+ * the pair is connected; our reply is kept and sent the moment it is, rather
+ * than lost to a one-second retransmission. */
+#define DTLS_BACKLOG_MAX 16
+
 static void dtls_send(void *user, const uint8_t *data, size_t len) {
   sb_peer *peer = user;
-  if (peer->ice) sb_ice_send(peer->ice, data, len);
+  if (!peer->ice) return;
+  if (sb_ice_send(peer->ice, data, len) == SB_ESTATE && peer->dtls_backlog->len < DTLS_BACKLOG_MAX)
+    g_ptr_array_add(peer->dtls_backlog, g_bytes_new(data, len));
+}
+
+static void dtls_flush_backlog(sb_peer *peer) {
+  for (guint i = 0; i < peer->dtls_backlog->len; i++) {
+    gsize n = 0;
+    const uint8_t *d = g_bytes_get_data(peer->dtls_backlog->pdata[i], &n);
+    sb_ice_send(peer->ice, d, n);
+  }
+  g_ptr_array_set_size(peer->dtls_backlog, 0);
 }
 
 static void dtls_connected(void *user, const sb_srtp_keys *keys) {
@@ -106,6 +122,7 @@ static void ice_state(void *user, sb_ice_state state) {
   sb_peer *peer = user;
   g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: ICE %s", peer->p->id, sb_ice_state_name(state));
   peer->ice_connected = state == SB_ICE_CONNECTED;
+  if (peer->ice_connected) dtls_flush_backlog(peer);
   if (peer->ice_connected && peer->dtls && sb_dtls_state(peer->dtls) == SB_DTLS_STATE_NEW) {
     sb_dtls_start(peer->dtls);
     dtls_schedule(peer);
@@ -155,6 +172,7 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
   peer->pubs = g_ptr_array_new_with_free_func(g_free);
   peer->sinks = g_ptr_array_new();
   peer->early_candidates = g_ptr_array_new_with_free_func(g_free);
+  peer->dtls_backlog = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   peer->rtcp_ssrc = g_random_int() | 1;
 
   sb_ice_config cfg;
@@ -204,6 +222,7 @@ void sb_peer_free(sb_peer *peer) {
   g_ptr_array_free(peer->pubs, TRUE);
   g_ptr_array_free(peer->sinks, TRUE);
   g_ptr_array_free(peer->early_candidates, TRUE);
+  g_ptr_array_free(peer->dtls_backlog, TRUE);
   g_free(peer);
 }
 
@@ -408,17 +427,19 @@ static const char *candidate_ufrag(const char *text, char *buf, size_t len) {
 
 static void on_candidate(sb_peer *peer, json_t *msg) {
   json_t *c = json_object_get(msg, "candidate");
-  const char *text = NULL;
   if (json_is_null(c)) return; /* end of candidates */
-  if (json_is_object(c))
-    text = json_string_value(json_object_get(c, "candidate"));
-  else if (json_is_string(c))
-    text = json_string_value(c);
+  const char *text = json_string_value(json_object_get(c, "candidate"));
   if (!text) {
     send_error(peer, "bad-message", "candidate.candidate must be a string", "candidate");
     return;
   }
   if (!*text) return; /* end of candidates, the other spelling */
+  sb_sdp_candidate *parsed = NULL;
+  if (sb_sdp_candidate_parse(text, strlen(text), &parsed) < 0) {
+    send_error(peer, "bad-candidate", "not a valid ICE candidate attribute", "candidate");
+    return;
+  }
+  sb_sdp_candidate_free(parsed);
   char ufrag[256];
   const char *uf = candidate_ufrag(text, ufrag, sizeof ufrag);
   if (!peer->session->negotiated_once) {

@@ -67,9 +67,10 @@ struct sb_peer {
   GPtrArray *early_candidates; /* remote candidates before the first offer */
   GSource *dtls_timer;
   GSource *rtcp_timer;
-  GSource *offer_idle;  /* a renegotiation scheduled for this loop iteration */
-  GSource *setup_timer; /* ends a connection that never reaches media */
-  uint32_t rtcp_ssrc;   /* our SSRC for receiver reports and feedback */
+  GSource *offer_idle;     /* a renegotiation scheduled for this loop iteration */
+  GSource *setup_timer;    /* ends a connection that never reaches media */
+  GPtrArray *dtls_backlog; /* GBytes*: DTLS datagrams written before ICE was up */
+  uint32_t rtcp_ssrc;      /* our SSRC for receiver reports and feedback */
   bool ice_connected;
   bool media_ready; /* SRTP keys in place */
   bool failed;

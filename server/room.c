@@ -2,6 +2,8 @@
  * API table given to plugins (see room.h and include/switchboard/plugin.h). */
 #include "room.h"
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -195,9 +197,27 @@ void sb_room_free(sb_room *r) {
   g_free(r);
 }
 
+/* A joined participant's ping is answered from the room's worker, so that
+ * the pong comes after the replies to everything sent before it. */
+static void pong(sb_participant *p, const char *json) {
+  json_t *msg = json_loads(json, JSON_DECODE_ANY, NULL);
+  json_t *reply = json_pack("{s:s}", "type", "pong");
+  json_t *id = msg ? json_object_get(msg, "id") : NULL;
+  if (id) json_object_set(reply, "id", id);
+  char *text = json_dumps(reply, JSON_COMPACT);
+  if (text) sb_room_send(p, text);
+  free(text);
+  json_decref(reply);
+  json_decref(msg);
+}
+
 void sb_room_message(sb_participant *p, const char *type, const char *json) {
   sb_room *r = p->room;
   if (!r || p->gone) return;
+  if (!strcmp(type, "ping")) {
+    pong(p, json);
+    return;
+  }
   if (r->plugin->media && p->peer &&
       (!strcmp(type, "offer") || !strcmp(type, "answer") || !strcmp(type, "candidate"))) {
     sb_peer_signal(p->peer, type, json);

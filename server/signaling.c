@@ -114,8 +114,8 @@ static gboolean check_negotiation(sb_ws_conn *c, const char *type, json_t *msg) 
     }
   } else if (!strcmp(type, "candidate")) {
     json_t *cand = json_object_get(msg, "candidate");
-    if (!cand || !(json_is_null(cand) || json_is_object(cand) || json_is_string(cand))) {
-      send_error(c, "bad-message", "needs \"candidate\": an object, a string or null", type);
+    if (!cand || !(json_is_null(cand) || json_is_object(cand))) {
+      send_error(c, "bad-message", "needs \"candidate\": an object or null", type);
       return FALSE;
     }
   }
@@ -143,7 +143,7 @@ void sb_signaling_on_message(sb_ws_conn *c, const char *text, size_t len, gboole
     return;
   }
   json_error_t jerr;
-  json_t *msg = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *msg = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
   if (!msg) {
     char m[200];
     g_snprintf(m, sizeof m, "not JSON: %s (at %d:%d)", jerr.text, jerr.line, jerr.column);
@@ -160,7 +160,7 @@ void sb_signaling_on_message(sb_ws_conn *c, const char *text, size_t len, gboole
     goto out;
   }
   uint64_t id = sb_ws_conn_id(c);
-  if (!strcmp(type, "ping")) {
+  if (!strcmp(type, "ping") && !sb_rooms_is_joined(s->rooms, id)) {
     json_t *pong = json_pack("{s:s}", "type", "pong");
     json_t *pid = json_object_get(msg, "id");
     if (pid) json_object_set(pong, "id", pid);

@@ -81,10 +81,12 @@ typedef struct {
   atomic_int stop;
   /* results of the measured thread */
   unsigned long long packets, failures, renewals, sent_bytes;
+  unsigned long long packets_total; /* warm-up included: for instruction counts */
   double cpu_s, wall_s;
   int error; /* SB_E* of the measured thread, 0 if none */
   /* results of the feeder */
   unsigned long long fed, sink_received, stalls;
+  double feeder_busy; /* CPU-seconds per second of the feeder thread */
 } run_ctx;
 
 static double now_s(void) {
@@ -246,6 +248,7 @@ static void *feeder_main(void *arg) {
     smsgs[i].msg_hdr.msg_iov = &siov[i];
     smsgs[i].msg_hdr.msg_iovlen = 1;
   }
+  double cpu_start = thread_cpu_s(), wall_start = now_s();
   unsigned long long g = 0; /* global index of the next packet to send */
   unsigned long long last_pos = 0;
   double last_move = now_s();
@@ -282,6 +285,8 @@ static void *feeder_main(void *arg) {
     if (sent > 0) c->fed += (unsigned long long)sent;
   }
   c->sink_received += drain_sink(c->sink_fd, smsgs, siov);
+  double wall = now_s() - wall_start;
+  c->feeder_busy = wall > 0 ? (thread_cpu_s() - cpu_start) / wall : 0;
   g_free(sinkbuf);
   return NULL;
 }
@@ -413,6 +418,7 @@ static void *measured_main(void *arg) {
     }
   }
   atomic_store(&c->stop, 1);
+  c->packets_total = packets;
   c->failures = failures;
   c->error = rc < 0 ? rc : 0;
   sb_srtp_free(m.srtp);
@@ -440,7 +446,7 @@ static void pick_cpus(int pin, int *feeder, int *measured) {
 typedef struct {
   const char *address;
   double seconds, warmup;
-  int batch, pin;
+  int batch, pin, repeat;
 } options;
 
 static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx *c) {
@@ -494,7 +500,8 @@ static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx
 }
 
 int main(int argc, char **argv) {
-  options o = {.address = "127.0.0.1", .seconds = 3.0, .warmup = 0.5, .batch = 32, .pin = 1};
+  options o = {
+      .address = "127.0.0.1", .seconds = 3.0, .warmup = 0.5, .batch = 32, .pin = 1, .repeat = 1};
   char *address = NULL, *profiles = NULL, *modes = NULL;
   gboolean no_pin = FALSE;
   GOptionEntry entries[] = {
@@ -506,6 +513,7 @@ int main(int argc, char **argv) {
       {"profiles", 'p', 0, G_OPTION_ARG_STRING, &profiles, "gcm, hmac or both (gcm,hmac)", "LIST"},
       {"modes", 'm', 0, G_OPTION_ARG_STRING, &modes, "single, batch or both (single,batch)",
        "LIST"},
+      {"repeat", 'r', 0, G_OPTION_ARG_INT, &o.repeat, "Runs per case, the best reported (1)", "N"},
       {"no-pin", 0, 0, G_OPTION_ARG_NONE, &no_pin, "Do not pin the two threads to CPUs", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GError *err = NULL;
@@ -521,8 +529,9 @@ int main(int argc, char **argv) {
   g_option_context_free(ctx);
   if (address) o.address = address;
   o.pin = !no_pin;
-  if (o.batch < 2 || o.batch > MAX_BATCH || o.seconds <= 0 || o.warmup < 0) {
-    fprintf(stderr, "ceiling: --batch must be 2..%d, --seconds > 0, --warmup >= 0\n", MAX_BATCH);
+  if (o.batch < 2 || o.batch > MAX_BATCH || o.seconds <= 0 || o.warmup < 0 || o.repeat < 1) {
+    fprintf(stderr, "ceiling: --batch must be 2..%d, --seconds > 0, --warmup >= 0, --repeat >= 1\n",
+            MAX_BATCH);
     return 2;
   }
   int want_gcm = !profiles || strstr(profiles, "gcm");
@@ -535,12 +544,13 @@ int main(int argc, char **argv) {
   }
   unsigned vp = video_pps();
   double avg = (double)(AUDIO_PPS * AUDIO_WIRE + vp * VIDEO_WIRE) / (AUDIO_PPS + vp);
-  printf("ceiling: recv -> srtp_unprotect -> srtp_protect -> send, one thread, %.1f s per run\n",
-         o.seconds);
+  printf("ceiling: recv -> srtp_unprotect -> srtp_protect -> send, one thread, %.1f s per run, "
+         "best of %d\n",
+         o.seconds, o.repeat);
   printf("mix per peer: %d pps x %d B audio + %u pps x %d B video (mean %.0f B on the wire)\n",
          AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg);
-  printf("%-24s %-9s %10s %7s %10s %7s %10s %8s %6s\n", "profile", "mode", "packets", "cpu_s",
-         "pps/core", "us/pkt", "wall pps", "Mbit/s", "fail");
+  printf("%-24s %-9s %10s %7s %10s %7s %10s %8s %6s %6s %6s\n", "profile", "mode", "packets",
+         "cpu_s", "pps/core", "us/pkt", "wall pps", "Mbit/s", "busy%", "feed%", "fail");
   GString *json = g_string_new("{\"ceiling\": [");
   int status = 0, first = 1;
   sb_srtp_profile profs[2] = {SB_SRTP_AEAD_AES_128_GCM, SB_SRTP_AES128_CM_SHA1_80};
@@ -550,32 +560,51 @@ int main(int argc, char **argv) {
   for (int p = 0; p < 2; p++) {
     for (int b = 0; b < 2; b++) {
       if (!want_prof[p] || !want_mode[b]) continue;
-      run_ctx *c = g_new0(run_ctx, 1);
-      int rc = run_one(&o, profs[p], batches[b], c);
       const char *name = sb_srtp_profile_name(profs[p]);
       char mode[24];
       snprintf(mode, sizeof mode, b ? "batch%d" : "single", batches[b]);
-      if (rc < 0 || c->cpu_s <= 0 || c->packets == 0) {
+      /* best of --repeat runs: a ceiling is what the machine can do at best */
+      run_ctx *c = NULL;
+      int rc = SB_OK;
+      for (int r = 0; r < o.repeat; r++) {
+        run_ctx *t = g_new0(run_ctx, 1);
+        int trc = run_one(&o, profs[p], batches[b], t);
+        if (trc < 0 || t->cpu_s <= 0 || t->packets == 0) {
+          rc = trc < 0 ? trc : SB_EIO;
+          g_free(t);
+        } else if (!c || (double)t->packets / t->cpu_s > (double)c->packets / c->cpu_s) {
+          if (c) t->failures += c->failures;
+          g_free(c);
+          c = t;
+        } else {
+          c->failures += t->failures;
+          g_free(t);
+        }
+      }
+      if (!c) {
         printf("%-24s %-9s failed: %s\n", name, mode, sb_strerror(rc));
         status = 1;
-        g_free(c);
         continue;
       }
+      if (rc < 0) status = 1;
       double pps_core = (double)c->packets / c->cpu_s;
       double wall_pps = (double)c->packets / c->wall_s;
       double mbps = (double)c->sent_bytes * 8.0 / c->wall_s / 1e6;
-      printf("%-24s %-9s %10llu %7.3f %10.0f %7.2f %10.0f %8.1f %6llu\n", name, mode, c->packets,
-             c->cpu_s, pps_core, 1e6 / pps_core, wall_pps, mbps, c->failures);
+      printf("%-24s %-9s %10llu %7.3f %10.0f %7.2f %10.0f %8.1f %6.0f %6.0f %6llu\n", name, mode,
+             c->packets, c->cpu_s, pps_core, 1e6 / pps_core, wall_pps, mbps,
+             100.0 * c->cpu_s / c->wall_s, 100.0 * c->feeder_busy, c->failures);
       if (c->failures) status = 1;
       g_string_append_printf(
           json,
           "%s{\"profile\": \"%s\", \"mode\": \"%s\", \"batch\": %d, \"packets\": %llu, "
           "\"cpu_s\": %.4f, \"wall_s\": %.4f, \"pps_per_core\": %.0f, \"us_per_packet\": %.3f, "
           "\"wall_pps\": %.0f, \"mbps\": %.1f, \"failures\": %llu, \"feeder_stalls\": %llu, "
-          "\"sink_received\": %llu, \"session_renewals\": %llu}",
+          "\"sink_received\": %llu, \"session_renewals\": %llu, \"packets_total\": %llu, "
+          "\"fed\": %llu, \"busy_pct\": %.1f, \"feeder_busy_pct\": %.1f}",
           first ? "" : ", ", name, b ? "batch" : "single", batches[b], c->packets, c->cpu_s,
           c->wall_s, pps_core, 1e6 / pps_core, wall_pps, mbps, c->failures, c->stalls,
-          c->sink_received, c->renewals);
+          c->sink_received, c->renewals, c->packets_total, c->fed, 100.0 * c->cpu_s / c->wall_s,
+          100.0 * c->feeder_busy);
       first = 0;
       g_free(c);
     }
@@ -583,8 +612,8 @@ int main(int argc, char **argv) {
   g_string_append_printf(json,
                          "], \"mix\": {\"audio_pps\": %d, \"audio_bytes\": %d, \"video_pps\": %u, "
                          "\"video_bytes\": %d, \"mean_bytes\": %.1f}, \"seconds\": %.2f, "
-                         "\"address\": \"%s\", \"cpus\": %ld}",
-                         AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg, o.seconds, o.address,
+                         "\"repeat\": %d, \"address\": \"%s\", \"cpus\": %ld}",
+                         AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg, o.seconds, o.repeat, o.address,
                          sysconf(_SC_NPROCESSORS_ONLN));
   printf("%s\n", json->str);
   g_string_free(json, TRUE);

@@ -485,6 +485,7 @@ def figures(res, samples, calls):
         "forwarded_pps": res.get("forwarded_pps"), "forwarded_mbps": res.get("forwarded_mbps"),
         "setup_median_ms": (res.get("setup_ms") or {}).get("median"),
         "setup_p99_ms": (res.get("setup_ms") or {}).get("p99"),
+        "srtp_profile": res.get("srtp_profile") or res.get("srtp_profiles"),
     }
     s, e = samples.get("start"), samples.get("end")
     if s and e and s.get("server_ticks") is not None and e.get("server_ticks") is not None:
@@ -568,7 +569,7 @@ def run_ceiling(args, seconds=3.0, extra=()):
     if not os.access(binary, os.X_OK):
         return {"error": f"{binary} not built"}
     r = subprocess.run([binary, "--address", ADDR, "--seconds", str(seconds), *extra],
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=600)
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
     if not lines:
         return {"error": f"ceiling exit {r.returncode}: {r.stderr.strip()[:300]}"}
@@ -730,6 +731,35 @@ def measure_instructions(kind, args, tmp):
     return out
 
 
+def ceiling_instructions(args, tmp):
+    """User-space instructions per packet of the ceiling's measured thread
+    (callgrind, collecting only inside it), for the same comparison without
+    the clock: GCM, one packet per system call."""
+    out = {"server": "ceiling", "method": "callgrind"}
+    binary = os.path.join(args.build, "tests", "bench", "ceiling")
+    if not os.access(binary, os.X_OK):
+        out["error"] = "ceiling not built"
+        return out
+    cg = os.path.join(tmp, "ins-ceiling.cg")
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=measured_main",
+                        f"--callgrind-out-file={cg}", binary, "--address", ADDR, "--profiles", "gcm",
+                        "--modes", "single", "--seconds", "2", "--warmup", "0", "--no-pin"],
+                       capture_output=True, text=True, timeout=600)
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
+    total = callgrind_total(cg)
+    if not lines or total is None:
+        out["error"] = f"ceiling under callgrind: exit {r.returncode} {r.stderr.strip()[-300:]}"
+        return out
+    runs = json.loads(lines[-1]).get("ceiling", [])
+    n = runs[0].get("packets_total") if runs else None
+    if not n:
+        out["error"] = "ceiling forwarded nothing under callgrind"
+        return out
+    out.update({"forwarded_packets": n, "instructions_load": total,
+                "instructions_per_packet": round(total / n), "instructions_per_packet_gross": round(total / n)})
+    return out
+
+
 # ---------------------------------------------------------------- machine
 
 def run_text(cmd):
@@ -812,7 +842,7 @@ CSV_FIELDS = ["server", "workers", "calls", "calls_up", "calls_failed", "duratio
               "forwarded_packets", "forwarded_pps", "forwarded_mbps", "sent_packets", "lost", "loss_pct",
               "duplicates", "corrupt", "latency_p50_us", "latency_p99_us", "rss_idle_kib", "rss_kib",
               "rss_per_call_kib", "setup_median_ms", "setup_p99_ms", "loadgen_cpu_pct", "machine_busy_pct",
-              "error"]
+              "srtp_profile", "error"]
 
 
 def series_label(kind, workers):
@@ -963,7 +993,14 @@ def evaluate_targets(series_map, ceiling, args):
         any_ = True
         worst = max(vals)
         ok &= worst[0] <= TARGET_RSS_PER_CALL_KIB
-        figs.append(f"{w}w: at most {worst[0]:.0f} KiB (at {worst[1]} calls)")
+        fig = f"{w}w: at most {worst[0]:.0f} KiB (at {worst[1]} calls)"
+        # what one more call costs, between the two largest steps: start-up allocations cancel out
+        big = sorted((r for r in rows if r.get("rss_kib") is not None and "error" not in r),
+                     key=lambda r: r["calls"])[-2:]
+        if len(big) == 2 and big[1]["calls"] > big[0]["calls"]:
+            slope = (big[1]["rss_kib"] - big[0]["rss_kib"]) / (big[1]["calls"] - big[0]["calls"])
+            fig += f", {slope:.0f} KiB per added call between {big[0]['calls']} and {big[1]['calls']}"
+        figs.append(fig)
     t.append((f"RSS per call <= {TARGET_RSS_PER_CALL_KIB} KiB beyond idle (steps of 10+ calls)", "; ".join(figs),
               "met" if any_ and ok else ("not measured" if not any_ else "missed")))
     # 5. worker scaling
@@ -1030,6 +1067,10 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
         L.append(f"(chart not drawn: {png_note})\n")
     for label, rows in series:
         L.append(f"### {label}\n")
+        profiles = sorted({json.dumps(r["srtp_profile"]) if not isinstance(r["srtp_profile"], str)
+                           else r["srtp_profile"] for r in rows if r.get("srtp_profile")})
+        if profiles:
+            L.append(f"SRTP profile negotiated: {', '.join(profiles)}\n")
         L.append(md_table(rows))
         L.append("")
     L.append("## Ceiling\n")
@@ -1076,16 +1117,20 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
                     else "valgrind `--tool=callgrind` on the server (one worker), counters zeroed when the "
                          "generator's window starts and dumped when it ends")
                  + f"; {args.ins_calls} calls for {args.ins_seconds} s, minus the instructions of an idle server "
-                 "over the same time, divided by the packets forwarded.\n")
+                 "over the same time, divided by the packets forwarded."
+                 + (" Callgrind counts user-space instructions only: the kernel's share (UDP send and receive) "
+                    "is not in these figures, for the servers or for the ceiling (whose measured thread is "
+                    "counted alone)." if instructions[0].get("method") == "callgrind" else "") + "\n")
         L.append("| server | instructions per packet | gross (idle not subtracted) | packets | calls up |")
         L.append("|---|---:|---:|---:|---:|")
         for i in instructions:
-            name = "Switchboard" if i["server"] == "switchboard" else "Janus"
+            name = {"switchboard": "Switchboard", "janus": "Janus"}.get(
+                i["server"], "ceiling (recv, unprotect, protect, send; GCM)")
             if "error" in i:
                 L.append(f"| {name} | not measured: {i['error'].strip().splitlines()[0][:150]} | | | |")
             else:
                 L.append(f"| {name} | {i['instructions_per_packet']:,} | {i['instructions_per_packet_gross']:,} | "
-                         f"{i['forwarded_packets']:,} | {i.get('calls_up')} |")
+                         f"{i['forwarded_packets']:,} | {i.get('calls_up', '–')} |")
         L.append("")
     else:
         L.append("Not measured (--no-instructions).\n")
@@ -1220,7 +1265,8 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=2, help="sb-loadgen threads (2)")
     p.add_argument("--janus", default="janus", help="Janus binary (janus on PATH)")
     p.add_argument("--loadgen", default=None, help="sb-loadgen binary (BUILD/tests/bench/sb-loadgen)")
-    p.add_argument("--ceiling-seconds", type=float, default=3.0)
+    p.add_argument("--ceiling-seconds", type=float, default=2.0, help="seconds per ceiling run (2)")
+    p.add_argument("--ceiling-repeat", type=int, default=3, help="ceiling runs per case, best kept (3)")
     p.add_argument("--no-ceiling", action="store_true")
     p.add_argument("--no-instructions", action="store_true")
     p.add_argument("--ins-calls", type=int, default=5, help="calls while counting instructions (5)")
@@ -1286,13 +1332,20 @@ def main(argv):
         ceiling = None
         if not args.no_ceiling:
             log("ceiling ...")
-            ceiling = run_ceiling(args, seconds=args.ceiling_seconds)
+            ceiling = run_ceiling(args, seconds=args.ceiling_seconds,
+                                  extra=["--repeat", str(args.ceiling_repeat)])
             log(ceiling.get("table") or ceiling.get("error", ""))
         instructions = []
         if not args.no_instructions:
             for kind in [k for k in args.ins_servers.split(",") if k in args.server_list]:
                 log(f"instructions per packet: {kind} ...")
                 i = measure_instructions(kind, args, tmp)
+                log("    " + (f"{i['instructions_per_packet']:,} per packet" if "instructions_per_packet" in i
+                              else f"failed: {i.get('error')}"))
+                instructions.append(i)
+            if instructions and instructions[0]["method"] == "callgrind":
+                log("instructions per packet: ceiling ...")
+                i = ceiling_instructions(args, tmp)
                 log("    " + (f"{i['instructions_per_packet']:,} per packet" if "instructions_per_packet" in i
                               else f"failed: {i.get('error')}"))
                 instructions.append(i)

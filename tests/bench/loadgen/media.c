@@ -1,6 +1,7 @@
 /* media.c - building and checking the generator's RTP packets (see media.h). */
 #include "media.h"
 
+#include <glib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -47,9 +48,23 @@ uint32_t sb_lg_checksum(const uint8_t *payload, size_t len) {
   return (uint32_t)(h ^ (h >> 32));
 }
 
+/* table[k] = k mod 256, long enough for any seed plus the largest payload. */
+#define FILLER_TABLE_LEN (256 + SB_LG_MAX_PAYLOAD)
+static const uint8_t *filler_table(void) {
+  static uint8_t table[FILLER_TABLE_LEN];
+  static gsize done = 0;
+  if (g_once_init_enter(&done)) {
+    for (size_t k = 0; k < FILLER_TABLE_LEN; k++)
+      table[k] = (uint8_t)k;
+    g_once_init_leave(&done, 1);
+  }
+  return table;
+}
+
 size_t sb_lg_media_build(sb_lg_tx *tx, uint8_t *buf, size_t cap, uint32_t ts, bool marker,
                          size_t payload_len, uint16_t twcc_seq, int64_t now_ns) {
   if (payload_len < SB_LG_PAYLOAD_MIN) payload_len = SB_LG_PAYLOAD_MIN;
+  if (payload_len > SB_LG_MAX_PAYLOAD) return 0;
   uint8_t abs[3], twcc[2];
   uint32_t a = sb_lg_abs_send_time(now_ns);
   abs[0] = (uint8_t)(a >> 16);
@@ -84,11 +99,13 @@ size_t sb_lg_media_build(sb_lg_tx *tx, uint8_t *buf, size_t cap, uint32_t ts, bo
   put32(p + 4, tx->stream_id);
   put64(p + 8, tx->counter);
   put64(p + 16, (uint64_t)now_ns);
-  /* Filler: a byte pattern that changes with the counter, so a packet
-   * pasted into another's place does not pass. */
-  uint8_t seed = (uint8_t)(tx->counter * 131u + tx->stream_id);
-  for (size_t i = SB_LG_PAYLOAD_MIN; i < payload_len; i++)
-    p[i] = (uint8_t)(seed + i);
+  /* Filler: bytes (seed + i) mod 256, a pattern that changes with the
+   * counter (so a packet pasted into another's place does not pass),
+   * copied from a table rather than written byte by byte. */
+  unsigned seed = (unsigned)(tx->counter * 131u + tx->stream_id) & 0xff;
+  if (payload_len > SB_LG_PAYLOAD_MIN)
+    memcpy(p + SB_LG_PAYLOAD_MIN, filler_table() + seed + SB_LG_PAYLOAD_MIN,
+           payload_len - SB_LG_PAYLOAD_MIN);
   put32(p + 24, sb_lg_checksum(p, payload_len));
   tx->seq++;
   tx->counter++;

@@ -21,6 +21,7 @@
 
 #define SB_LG_MAGIC       0x53424C47u
 #define SB_LG_PAYLOAD_MIN 28 /* magic, stream id, counter, time, checksum */
+#define SB_LG_MAX_PAYLOAD 1400
 
 /* One stream we send (audio or video): its RTP state and the parameters
  * negotiated for the m-section it goes out on. */
@@ -44,7 +45,8 @@ typedef struct {
  * counter of tx, RTP timestamp ts, marker, the mid / abs-send-time /
  * transport-wide-cc extensions that were negotiated (twcc_seq is the
  * connection's transport sequence number) and the payload stamped with
- * now_ns. Returns the packet length, or 0 when cap is too small. */
+ * now_ns. Returns the packet length, or 0 when cap is too small or
+ * payload_len is above SB_LG_MAX_PAYLOAD. */
 size_t sb_lg_media_build(sb_lg_tx *tx, uint8_t *buf, size_t cap, uint32_t ts, bool marker,
                          size_t payload_len, uint16_t twcc_seq, int64_t now_ns);
 
