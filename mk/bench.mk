@@ -18,3 +18,12 @@ tests_bench_sb_loadgen_CFLAGS = $(AM_CFLAGS) $(LWS_CFLAGS) $(JANSSON_CFLAGS) $(N
 	$(OPENSSL_CFLAGS) $(SRTP_CFLAGS)
 tests_bench_sb_loadgen_LDADD = libsbmedia.la libsbice.la libsbcore.la $(LWS_LIBS) $(JANSSON_LIBS) \
 	$(NICE_LIBS) $(OPENSSL_LIBS) $(SRTP_LIBS) $(GLIB_LIBS) -lm
+
+# Its sans-IO parts (packets, statistics, offer/answer) under make check.
+check_PROGRAMS += tests/bench/loadgen/test_loadgen
+TESTS += tests/bench/loadgen/test_loadgen
+tests_bench_loadgen_test_loadgen_SOURCES = tests/bench/loadgen/test_loadgen.c \
+	tests/bench/loadgen/media.c tests/bench/loadgen/media.h \
+	tests/bench/loadgen/stats.c tests/bench/loadgen/stats.h \
+	tests/bench/loadgen/sdp_offer.c tests/bench/loadgen/sdp_offer.h
+tests_bench_loadgen_test_loadgen_LDADD = libsbcore.la $(GLIB_LIBS) -lm

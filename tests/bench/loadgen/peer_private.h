@@ -50,6 +50,8 @@ struct sb_lg_peer {
   bool ice_connected, transport_set, candidates_done, dtls_started, media_ready, failed, closing;
   bool up_posted;
   int offers;
+  /* Set-up milestones (CLOCK_MONOTONIC us), for the verbose log. */
+  int64_t created_us, remote_us, ice_us;
   /* Sending. */
   sb_lg_tx tx[SB_LG_TRACKS];
   uint16_t twcc_seq;

@@ -249,7 +249,8 @@ static void on_rtp(sb_lg_peer *p, uint8_t *data, size_t len) {
   }
   sb_rx_stats_update(&rx->stats, h.seq, h.timestamp, n, now_us);
   if (rx->packets++ == 0 && !p->first_rx_us) p->first_rx_us = now_us;
-  if (!p->up_posted && p->rx[0].packets && p->rx[1].packets) {
+  /* Up once both kinds arrived (only audio when no video is sent). */
+  if (!p->up_posted && p->rx[0].packets && (p->rx[1].packets || p->cfg.video_kbps <= 0)) {
     p->up_posted = true;
     sb_lg_peer_post_event(p, SB_LG_PEER_MEDIA_UP, p->first_rx_us, NULL);
   }

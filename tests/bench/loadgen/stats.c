@@ -19,6 +19,7 @@ static unsigned bucket_of(uint64_t v) {
 /* The largest value that falls in bucket b. */
 static uint64_t bucket_top(unsigned b) {
   if (b < (1u << SB_LG_HIST_LINEAR_BITS)) return b;
+  if (b == SB_LG_HIST_BUCKETS - 1) return UINT64_MAX; /* everything from 2^40 up */
   unsigned rel = b - (1u << SB_LG_HIST_LINEAR_BITS);
   unsigned msb = SB_LG_HIST_LINEAR_BITS + rel / (1u << SB_LG_HIST_SUB_BITS);
   uint64_t sub = rel % (1u << SB_LG_HIST_SUB_BITS);
