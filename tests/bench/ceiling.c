@@ -5,17 +5,20 @@
  *
  * The packets are protected once, before the clock starts, with the server's
  * own SRTP adapter (server/srtp.c: the same libsrtp2, profiles and session
- * settings as a peer connection). A feeder thread on one core sends them over
- * UDP (loopback, or --address) to the measured thread on another core, never
- * more than WINDOW packets ahead of it, so the measured thread always has work
- * and the socket never overflows; the feeder also drains the sink socket the
- * measured thread sends to (sendto on its one unconnected socket, as a server
- * does), so every forwarded packet is really delivered.
- * The measured thread unprotects each packet with the publisher's keys,
- * protects it with the receiver's keys and sends it on: one packet per system
- * call ("single"), or with recvmmsg/sendmmsg batches ("batch"). Its figure is
- * packets / CPU seconds of that thread alone (getrusage RUSAGE_THREAD: user +
- * system, which includes the kernel's loopback delivery of what it sends).
+ * settings as a peer connection). Two threads, each pinned to its own core,
+ * take turns so that the measured one never waits for work while measured:
+ *   - the feeder sends FILL packets over UDP (loopback, or --address) into the
+ *     measured thread's socket, whose buffer holds them all, then hands over;
+ *   - the measured thread drains its socket until it is empty: unprotect each
+ *     packet with the publisher's keys, protect it with the receiver's keys,
+ *     sendto() a sink socket (one unconnected socket, as a server has), one
+ *     packet per system call ("single") or with recvmmsg/sendmmsg batches
+ *     ("batch"); then hands back. The feeder empties the sink before refilling.
+ * The figure is packets / CPU seconds of the measured thread during its
+ * drains (getrusage RUSAGE_THREAD: user + system, which includes the kernel's
+ * loopback delivery of what it sends, as a server's CPU does in the
+ * benchmark). A feeder that merely kept pace would let the measured thread
+ * sleep and wake per packet, and count that as forwarding work.
  *
  * The mix follows sb-loadgen's defaults per peer: 50 audio packets/s of 100
  * bytes and 1 Mbit/s of video in 1,100-byte packets (~114/s), interleaved
@@ -32,6 +35,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,11 +52,12 @@
 #include "srtp.h"
 
 #define ROUND_PACKETS 16384 /* precomputed packets, one RTP sequence-number run */
-#define WINDOW        256   /* most packets the feeder keeps in flight */
+#define FILL          4096  /* packets queued per turn; divides ROUND_PACKETS */
 #define MAX_BATCH     64
+#define FEED_BATCH    32
 #define BUF_CAP       (1500 + SB_SRTP_MAX_TRAILER)
-#define SOCK_BUF      (8 * 1024 * 1024)
-#define AUDIO_WIRE    100 /* bytes on the wire, SRTP tag included */
+#define SOCK_BUF      (64 * 1024 * 1024) /* FILL packets of ~3 KiB kernel truesize, twice */
+#define AUDIO_WIRE    100                /* bytes on the wire, SRTP tag included */
 #define VIDEO_WIRE    1100
 #define AUDIO_PPS     50 /* per peer, as sb-loadgen sends */
 #define VIDEO_KBPS    1000
@@ -76,17 +81,16 @@ typedef struct {
   const packet_set *set;
   sb_srtp_keys keys; /* the measured thread's: remote = the feeder's, local = the receiver's */
   int cpu_feeder, cpu_measured;
-  /* shared */
-  atomic_ullong pos; /* global index (round * N + seq) the measured thread has reached */
+  /* the hand-over: measured posts `go`, feeder fills and posts `filled` */
+  sem_t go, filled;
   atomic_int stop;
   /* results of the measured thread */
-  unsigned long long packets, failures, renewals, sent_bytes;
+  unsigned long long packets, failures, renewals, sent_bytes, turns;
   unsigned long long packets_total; /* warm-up included: for instruction counts */
   double cpu_s, wall_s;
   int error; /* SB_E* of the measured thread, 0 if none */
   /* results of the feeder */
-  unsigned long long fed, sink_received, stalls;
-  double feeder_busy; /* CPU-seconds per second of the feeder thread */
+  unsigned long long fed, sink_received;
 } run_ctx;
 
 static double now_s(void) {
@@ -236,8 +240,8 @@ static unsigned long long drain_sink(int fd, struct mmsghdr *msgs, struct iovec 
 static void *feeder_main(void *arg) {
   run_ctx *c = arg;
   pin_to(c->cpu_feeder);
-  struct mmsghdr msgs[MAX_BATCH];
-  struct iovec iov[MAX_BATCH];
+  struct mmsghdr msgs[FEED_BATCH];
+  struct iovec iov[FEED_BATCH];
   uint8_t(*sinkbuf)[BUF_CAP] = g_malloc((size_t)MAX_BATCH * BUF_CAP);
   struct mmsghdr smsgs[MAX_BATCH];
   struct iovec siov[MAX_BATCH];
@@ -248,45 +252,35 @@ static void *feeder_main(void *arg) {
     smsgs[i].msg_hdr.msg_iov = &siov[i];
     smsgs[i].msg_hdr.msg_iovlen = 1;
   }
-  double cpu_start = thread_cpu_s(), wall_start = now_s();
   unsigned long long g = 0; /* global index of the next packet to send */
-  unsigned long long last_pos = 0;
-  double last_move = now_s();
-  while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
-    unsigned long long pos = atomic_load_explicit(&c->pos, memory_order_acquire);
+  for (;;) {
+    while (sem_wait(&c->go) != 0 && errno == EINTR) {
+    }
+    if (atomic_load(&c->stop)) break;
     c->sink_received += drain_sink(c->sink_fd, smsgs, siov);
-    if (pos != last_pos) {
-      last_pos = pos;
-      last_move = now_s();
-    }
-    unsigned long long in_flight = g > pos ? g - pos : 0;
-    if (in_flight + MAX_BATCH / 2 > WINDOW) {
-      /* A lost datagram would hold the window shut: reopen it after 20 ms. */
-      if (now_s() - last_move < 0.02) {
-        sched_yield();
-        continue;
+    for (int left = FILL; left > 0;) {
+      int n = 0;
+      memset(msgs, 0, sizeof msgs);
+      while (n < FEED_BATCH && n < left) {
+        unsigned i = (unsigned)((g + (unsigned long long)n) % ROUND_PACKETS);
+        iov[n].iov_base = c->set->data + (size_t)i * BUF_CAP;
+        iov[n].iov_len = c->set->len[i];
+        msgs[n].msg_hdr.msg_iov = &iov[n];
+        msgs[n].msg_hdr.msg_iovlen = 1;
+        n++;
       }
-      c->stalls++;
-      last_move = now_s();
+      int sent = sendmmsg(c->feed_fd, msgs, (unsigned)n, 0);
+      if (sent < 0) {
+        if (errno == EINTR) continue;
+        sent = n; /* counted as sent and lost: the measured thread sees the gap */
+      }
+      g += (unsigned long long)sent;
+      left -= sent;
+      c->fed += (unsigned long long)sent;
     }
-    int n = 0;
-    memset(msgs, 0, sizeof msgs);
-    while (n < MAX_BATCH / 2) {
-      unsigned i = (unsigned)(g % ROUND_PACKETS);
-      iov[n].iov_base = c->set->data + (size_t)i * BUF_CAP;
-      iov[n].iov_len = c->set->len[i];
-      msgs[n].msg_hdr.msg_iov = &iov[n];
-      msgs[n].msg_hdr.msg_iovlen = 1;
-      n++;
-      g++;
-    }
-    int sent = sendmmsg(c->feed_fd, msgs, (unsigned)n, 0);
-    if (sent < n) g -= (unsigned long long)(n - (sent > 0 ? sent : 0));
-    if (sent > 0) c->fed += (unsigned long long)sent;
+    sem_post(&c->filled);
   }
   c->sink_received += drain_sink(c->sink_fd, smsgs, siov);
-  double wall = now_s() - wall_start;
-  c->feeder_busy = wall > 0 ? (thread_cpu_s() - cpu_start) / wall : 0;
   g_free(sinkbuf);
   return NULL;
 }
@@ -302,15 +296,18 @@ typedef struct {
   sb_srtp *srtp;
   uint16_t last_seq;
   int started;
-  unsigned long long round;
+  unsigned long long packets, failures, bytes;
+  /* for batches */
+  uint8_t (*bufs)[BUF_CAP];
+  struct mmsghdr in[MAX_BATCH], out[MAX_BATCH];
+  struct iovec iin[MAX_BATCH], iout[MAX_BATCH];
 } measured_state;
 
-/* Notes the packet's place in the round; fresh sessions when a round begins. */
+/* Fresh sessions when the precomputed round starts again (replay protection). */
 static int note_seq(run_ctx *c, measured_state *m, const uint8_t *buf, size_t len) {
   if (len < 12) return SB_OK;
   uint16_t seq = (uint16_t)(buf[2] << 8 | buf[3]);
   if (m->started && seq < m->last_seq) {
-    m->round++;
     sb_srtp_free(m->srtp);
     m->srtp = NULL;
     int rc = sb_srtp_new(&c->keys, &m->srtp);
@@ -319,110 +316,114 @@ static int note_seq(run_ctx *c, measured_state *m, const uint8_t *buf, size_t le
   }
   m->started = 1;
   m->last_seq = seq;
-  atomic_store_explicit(&c->pos, m->round * ROUND_PACKETS + seq + 1, memory_order_release);
   return SB_OK;
+}
+
+/* Forwards everything waiting on the socket, one packet per system call. */
+static int drain_single(run_ctx *c, measured_state *m) {
+  for (;;) {
+    uint8_t *buf = m->bufs[0];
+    ssize_t n = recv(c->in_fd, buf, BUF_CAP - SB_SRTP_MAX_TRAILER, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK ? SB_OK : SB_EIO;
+    }
+    size_t len = (size_t)n;
+    int rc = note_seq(c, m, buf, len);
+    if (rc < 0) return rc;
+    if (forward_one(m->srtp, buf, &len) != SB_OK) {
+      m->failures++;
+      continue;
+    }
+    if (sendto(c->in_fd, buf, len, 0, (const struct sockaddr *)&c->sink_addr,
+               sizeof c->sink_addr) == (ssize_t)len) {
+      m->packets++;
+      m->bytes += len;
+    }
+  }
+}
+
+/* The same with recvmmsg/sendmmsg batches of c->batch. */
+static int drain_batch(run_ctx *c, measured_state *m) {
+  for (;;) {
+    for (int i = 0; i < c->batch; i++)
+      m->iin[i].iov_len = BUF_CAP - SB_SRTP_MAX_TRAILER;
+    int got = recvmmsg(c->in_fd, m->in, (unsigned)c->batch, MSG_DONTWAIT, NULL);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK ? SB_OK : SB_EIO;
+    }
+    int n = 0;
+    for (int i = 0; i < got; i++) {
+      size_t len = m->in[i].msg_len;
+      int rc = note_seq(c, m, m->bufs[i], len);
+      if (rc < 0) return rc;
+      if (forward_one(m->srtp, m->bufs[i], &len) != SB_OK) {
+        m->failures++;
+        continue;
+      }
+      m->iout[n].iov_base = m->bufs[i];
+      m->iout[n].iov_len = len;
+      n++;
+    }
+    int sent = n ? sendmmsg(c->in_fd, m->out, (unsigned)n, 0) : 0;
+    for (int i = 0; i < sent; i++) {
+      m->packets++;
+      m->bytes += m->iout[i].iov_len;
+    }
+  }
 }
 
 static void *measured_main(void *arg) {
   run_ctx *c = arg;
   pin_to(c->cpu_measured);
-  measured_state m = {0};
-  int rc = sb_srtp_new(&c->keys, &m.srtp);
-  if (rc < 0) {
-    c->error = rc;
-    return NULL;
-  }
-  uint8_t(*bufs)[BUF_CAP] = g_malloc((size_t)MAX_BATCH * BUF_CAP);
-  struct mmsghdr in[MAX_BATCH], out[MAX_BATCH];
-  struct iovec iin[MAX_BATCH], iout[MAX_BATCH];
-  memset(in, 0, sizeof in);
-  memset(out, 0, sizeof out);
+  measured_state *m = g_new0(measured_state, 1);
+  int rc = sb_srtp_new(&c->keys, &m->srtp);
+  m->bufs = g_malloc((size_t)MAX_BATCH * BUF_CAP);
   for (int i = 0; i < MAX_BATCH; i++) {
-    iin[i].iov_base = bufs[i];
-    iin[i].iov_len = BUF_CAP;
-    in[i].msg_hdr.msg_iov = &iin[i];
-    in[i].msg_hdr.msg_iovlen = 1;
-    out[i].msg_hdr.msg_iov = &iout[i];
-    out[i].msg_hdr.msg_iovlen = 1;
-    out[i].msg_hdr.msg_name = &c->sink_addr;
-    out[i].msg_hdr.msg_namelen = sizeof c->sink_addr;
+    m->iin[i].iov_base = m->bufs[i];
+    m->in[i].msg_hdr.msg_iov = &m->iin[i];
+    m->in[i].msg_hdr.msg_iovlen = 1;
+    m->out[i].msg_hdr.msg_iov = &m->iout[i];
+    m->out[i].msg_hdr.msg_iovlen = 1;
+    m->out[i].msg_hdr.msg_name = &c->sink_addr;
+    m->out[i].msg_hdr.msg_namelen = sizeof c->sink_addr;
   }
-  unsigned long long packets = 0, failures = 0, bytes = 0;
-  double t_start = now_s(), t_measure = t_start + c->warmup, t_end = t_measure + c->seconds;
-  int measuring = 0;
-  double cpu0 = 0, wall0 = 0;
+  double t0 = now_s(), t_measure = t0 + c->warmup, t_end = t_measure + c->seconds;
+  double wall0 = 0;
   unsigned long long p0 = 0, b0 = 0;
-  unsigned iter = 0;
-  for (;;) {
-    if ((++iter & 63) == 0 || c->batch > 1) {
-      double t = now_s();
-      if (!measuring && t >= t_measure) {
-        measuring = 1;
-        cpu0 = thread_cpu_s();
-        wall0 = t;
-        p0 = packets;
-        b0 = bytes;
-      } else if (measuring && t >= t_end) {
-        c->cpu_s = thread_cpu_s() - cpu0;
-        c->wall_s = t - wall0;
-        c->packets = packets - p0;
-        c->sent_bytes = bytes - b0;
-        break;
-      }
+  int measuring = 0;
+  while (rc == SB_OK) {
+    double t = now_s();
+    if (!measuring && t >= t_measure) {
+      measuring = 1;
+      wall0 = t;
+      p0 = m->packets;
+      b0 = m->bytes;
+    } else if (measuring && t >= t_end) {
+      c->wall_s = t - wall0;
+      c->packets = m->packets - p0;
+      c->sent_bytes = m->bytes - b0;
+      break;
     }
-    if (c->batch == 1) {
-      ssize_t n = recv(c->in_fd, bufs[0], BUF_CAP - SB_SRTP_MAX_TRAILER, 0);
-      if (n < 0) {
-        if (errno == EINTR || errno == EAGAIN) continue;
-        rc = SB_EIO;
-        break;
-      }
-      size_t len = (size_t)n;
-      if ((rc = note_seq(c, &m, bufs[0], len)) < 0) break;
-      if (forward_one(m.srtp, bufs[0], &len) != SB_OK) {
-        failures++;
-        continue;
-      }
-      if (sendto(c->in_fd, bufs[0], len, 0, (const struct sockaddr *)&c->sink_addr,
-                 sizeof c->sink_addr) == (ssize_t)len) {
-        packets++;
-        bytes += len;
-      }
-    } else {
-      for (int i = 0; i < c->batch; i++)
-        iin[i].iov_len = BUF_CAP - SB_SRTP_MAX_TRAILER;
-      int got = recvmmsg(c->in_fd, in, (unsigned)c->batch, MSG_WAITFORONE, NULL);
-      if (got < 0) {
-        if (errno == EINTR || errno == EAGAIN) continue;
-        rc = SB_EIO;
-        break;
-      }
-      int n = 0;
-      for (int i = 0; i < got; i++) {
-        size_t len = in[i].msg_len;
-        if ((rc = note_seq(c, &m, bufs[i], len)) < 0) break;
-        if (forward_one(m.srtp, bufs[i], &len) != SB_OK) {
-          failures++;
-          continue;
-        }
-        iout[n].iov_base = bufs[i];
-        iout[n].iov_len = len;
-        n++;
-      }
-      if (rc < 0) break;
-      int sent = n ? sendmmsg(c->in_fd, out, (unsigned)n, 0) : 0;
-      for (int i = 0; i < sent; i++) {
-        packets++;
-        bytes += iout[i].iov_len;
-      }
+    sem_post(&c->go);
+    while (sem_wait(&c->filled) != 0 && errno == EINTR) {
+    }
+    double cpu0 = thread_cpu_s();
+    rc = c->batch == 1 ? drain_single(c, m) : drain_batch(c, m);
+    if (measuring) {
+      c->cpu_s += thread_cpu_s() - cpu0;
+      c->turns++;
     }
   }
   atomic_store(&c->stop, 1);
-  c->packets_total = packets;
-  c->failures = failures;
+  sem_post(&c->go);
+  c->packets_total = m->packets;
+  c->failures = m->failures;
   c->error = rc < 0 ? rc : 0;
-  sb_srtp_free(m.srtp);
-  g_free(bufs);
+  sb_srtp_free(m->srtp);
+  g_free(m->bufs);
+  g_free(m);
   return NULL;
 }
 
@@ -472,21 +473,24 @@ static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx
   if (rc == SB_OK) rc = udp_connect(c->feed_fd, &a_in);
   c->sink_addr = a_sink;
   if (rc == SB_OK) {
-    struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
-    setsockopt(c->in_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     pick_cpus(o->pin, &c->cpu_feeder, &c->cpu_measured);
+    sem_init(&c->go, 0, 0);
+    sem_init(&c->filled, 0, 0);
     pthread_t tf, tm;
-    if (pthread_create(&tm, NULL, measured_main, c) != 0) {
+    if (pthread_create(&tf, NULL, feeder_main, c) != 0) {
       rc = SB_EIO;
     } else {
-      if (pthread_create(&tf, NULL, feeder_main, c) != 0) {
+      if (pthread_create(&tm, NULL, measured_main, c) != 0) {
         atomic_store(&c->stop, 1);
+        sem_post(&c->go);
         rc = SB_EIO;
       } else {
-        pthread_join(tf, NULL);
+        pthread_join(tm, NULL);
       }
-      pthread_join(tm, NULL);
+      pthread_join(tf, NULL);
     }
+    sem_destroy(&c->go);
+    sem_destroy(&c->filled);
     if (rc == SB_OK && c->error) rc = c->error;
   }
   if (c->feed_fd >= 0) close(c->feed_fd);
@@ -549,8 +553,8 @@ int main(int argc, char **argv) {
          o.seconds, o.repeat);
   printf("mix per peer: %d pps x %d B audio + %u pps x %d B video (mean %.0f B on the wire)\n",
          AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg);
-  printf("%-24s %-9s %10s %7s %10s %7s %10s %8s %6s %6s %6s\n", "profile", "mode", "packets",
-         "cpu_s", "pps/core", "us/pkt", "wall pps", "Mbit/s", "busy%", "feed%", "fail");
+  printf("%-24s %-9s %10s %7s %10s %7s %12s %6s %6s\n", "profile", "mode", "packets", "cpu_s",
+         "pps/core", "us/pkt", "Mbit/s/core", "drops", "fail");
   GString *json = g_string_new("{\"ceiling\": [");
   int status = 0, first = 1;
   sb_srtp_profile profs[2] = {SB_SRTP_AEAD_AES_128_GCM, SB_SRTP_AES128_CM_SHA1_80};
@@ -588,23 +592,22 @@ int main(int argc, char **argv) {
       }
       if (rc < 0) status = 1;
       double pps_core = (double)c->packets / c->cpu_s;
-      double wall_pps = (double)c->packets / c->wall_s;
-      double mbps = (double)c->sent_bytes * 8.0 / c->wall_s / 1e6;
-      printf("%-24s %-9s %10llu %7.3f %10.0f %7.2f %10.0f %8.1f %6.0f %6.0f %6llu\n", name, mode,
-             c->packets, c->cpu_s, pps_core, 1e6 / pps_core, wall_pps, mbps,
-             100.0 * c->cpu_s / c->wall_s, 100.0 * c->feeder_busy, c->failures);
+      double mbps = (double)c->sent_bytes * 8.0 / c->cpu_s / 1e6;
+      unsigned long long done = c->packets_total + c->failures;
+      unsigned long long drops = c->fed > done ? c->fed - done : 0;
+      printf("%-24s %-9s %10llu %7.3f %10.0f %7.2f %12.0f %6llu %6llu\n", name, mode, c->packets,
+             c->cpu_s, pps_core, 1e6 / pps_core, mbps, drops, c->failures);
       if (c->failures) status = 1;
       g_string_append_printf(
           json,
           "%s{\"profile\": \"%s\", \"mode\": \"%s\", \"batch\": %d, \"packets\": %llu, "
           "\"cpu_s\": %.4f, \"wall_s\": %.4f, \"pps_per_core\": %.0f, \"us_per_packet\": %.3f, "
-          "\"wall_pps\": %.0f, \"mbps\": %.1f, \"failures\": %llu, \"feeder_stalls\": %llu, "
-          "\"sink_received\": %llu, \"session_renewals\": %llu, \"packets_total\": %llu, "
-          "\"fed\": %llu, \"busy_pct\": %.1f, \"feeder_busy_pct\": %.1f}",
+          "\"mbps_per_core\": %.1f, \"turns\": %llu, \"failures\": %llu, \"drops\": %llu, "
+          "\"fed\": %llu, \"sink_received\": %llu, \"session_renewals\": %llu, "
+          "\"packets_total\": %llu}",
           first ? "" : ", ", name, b ? "batch" : "single", batches[b], c->packets, c->cpu_s,
-          c->wall_s, pps_core, 1e6 / pps_core, wall_pps, mbps, c->failures, c->stalls,
-          c->sink_received, c->renewals, c->packets_total, c->fed, 100.0 * c->cpu_s / c->wall_s,
-          100.0 * c->feeder_busy);
+          c->wall_s, pps_core, 1e6 / pps_core, mbps, c->turns, c->failures, drops, c->fed,
+          c->sink_received, c->renewals, c->packets_total);
       first = 0;
       g_free(c);
     }

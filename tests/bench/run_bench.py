@@ -50,6 +50,7 @@ ADDR = "198.18.0.1"
 NETNS_ENV = "SB_BENCH_NETNS"
 HZ = os.sysconf("SC_CLK_TCK")
 LOSS_LIMIT = 1.0  # percent: a step at or above it ends the server's run
+LOAD_MIN_PCT = 90.0  # a step whose generator got less than this share of its load through is not carried
 TARGET_CPU_RATIO = 0.5
 TARGET_CEILING_FRACTION = 0.5
 TARGET_RSS_PER_CALL_KIB = 200
@@ -126,6 +127,15 @@ def proc_ticks(pid):
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def proc_stime(pid):
+    """stime alone (kernel time), in ticks."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[12])
     except (OSError, IndexError, ValueError):
         return None
 
@@ -356,6 +366,7 @@ class LoadgenRun:
         busy, total = machine_ticks()
         return {"t": time.time(), "mono": time.monotonic(),
                 "server_ticks": self.server.ticks() if self.server else None,
+                "server_stime": proc_stime(self.server.pid) if self.server else None,
                 "server_rss": self.server.rss_kib() if self.server else None,
                 "loadgen_ticks": proc_ticks(self.proc.pid),
                 "machine_busy": busy, "machine_total": total}
@@ -498,6 +509,8 @@ def figures(res, samples, calls):
         f["cpu_s_per_mpkt"] = round(cpu / fwd * 1e6, 2) if fwd and cpu > 0 else None
         f["pps_per_core"] = round(fwd / cpu) if cpu > 0 else None
         f["rss_kib"] = e.get("server_rss")
+        if s.get("server_stime") is not None and e.get("server_stime") is not None and cpu > 0:
+            f["server_sys_pct"] = round(100.0 * (e["server_stime"] - s["server_stime"]) / HZ / cpu, 1)
         if s.get("loadgen_ticks") is not None and e.get("loadgen_ticks") is not None and window > 0:
             f["loadgen_cpu_pct"] = round(100.0 * (e["loadgen_ticks"] - s["loadgen_ticks"]) / HZ / window, 1)
         mt = e["machine_total"] - s["machine_total"]
@@ -515,32 +528,56 @@ def finish_row(row, ceiling_pps):
 
 
 def carried(row):
-    """A step the server carried: every call up, loss under the limit, no corruption."""
+    """A step the server carried: every call up, loss under the limit, no
+    corruption, and the generator got its whole load through (load_pct, when
+    known: a starved generator sends less and so loses less)."""
     return ("error" not in row and row.get("calls_up") == row.get("calls")
-            and _num(row.get("loss_pct"), 100.0) < LOSS_LIMIT and not row.get("corrupt"))
+            and _num(row.get("loss_pct"), 100.0) < LOSS_LIMIT and not row.get("corrupt")
+            and _num(row.get("load_pct"), 100.0) >= LOAD_MIN_PCT)
+
+
+def nominal_pps_per_peer(rows):
+    """Packets/s one peer receives when nothing is short of CPU: the best of
+    the small steps (10 calls or fewer) without loss."""
+    vals = [r["forwarded_pps"] / (2 * r["calls"]) for r in rows
+            if "error" not in r and r.get("calls") and r["calls"] <= 10 and r.get("forwarded_pps")
+            and _num(r.get("loss_pct"), 100.0) < LOSS_LIMIT]
+    return max(vals) if vals else None
+
+
+def set_load_pct(row, nominal):
+    if nominal and row.get("forwarded_pps") is not None and row.get("calls"):
+        row["load_pct"] = round(100.0 * row["forwarded_pps"] / (2 * row["calls"] * nominal), 1)
 
 
 def step_list(args):
+    """(calls, fixed): the --steps list, always run, then +--increment up to
+    --max-calls, run only while the previous step was carried."""
     steps = [int(x) for x in args.steps.split(",") if x.strip()]
     steps = sorted(set(c for c in steps if 0 < c <= args.max_calls))
+    out = [(c, True) for c in steps]
     nxt = (steps[-1] if steps else 0) + args.increment
     while args.increment > 0 and nxt <= args.max_calls:
-        steps.append(nxt)
+        out.append((nxt, False))
         nxt += args.increment
-    return steps
+    return out
 
 
 def run_series(kind, workers, args, tmp):
     rows = []
-    for calls in step_list(args):
+    for calls, fixed in step_list(args):
+        if rows and not carried(rows[-1]):
+            last = rows[-1]
+            broken = "error" in last or _num(last.get("calls_up")) < 0.5 * last["calls"]
+            if broken or not fixed:
+                log(f"    stopping {kind} here: " + ("error or most calls failed" if broken else
+                                                       "loss >= 1%, failed calls or corruption"))
+                break
         log(f"[{kind}{'' if kind == 'janus' else f' workers={workers}'}] {calls} calls ...")
         row = run_step(kind, workers, calls, args, tmp)
         rows.append(row)
+        set_load_pct(row, nominal_pps_per_peer(rows))
         log("    " + describe(row))
-        if not carried(row):
-            log(f"    stopping {kind} here: " + ("error" if "error" in row else
-                                                   "loss >= 1%, failed calls or corruption"))
-            break
     return rows
 
 
@@ -551,7 +588,8 @@ def describe(row):
             f"CPU {fmt(row.get('cpu_s_per_mpkt'), 1)} s/Mpkt ({fmt(row.get('server_cpu_pct'), 0)}% of a core), "
             f"loss {fmt(row.get('loss_pct'), 3)}%, corrupt {row.get('corrupt')}, "
             f"p99 {fmt(_num(row.get('latency_p99_us'), None) and row['latency_p99_us'] / 1000, 2)} ms, "
-            f"RSS {fmt(row.get('rss_kib') and row['rss_kib'] / 1024, 1)} MiB")
+            f"RSS {fmt(row.get('rss_kib') and row['rss_kib'] / 1024, 1)} MiB, load {fmt(row.get('load_pct'), 0)}%, "
+            f"machine busy {fmt(row.get('machine_busy_pct'), 0)}%")
 
 
 def fmt(v, digits=1):
@@ -838,8 +876,8 @@ def is_sanitized(binary):
 # ----------------------------------------------------------------- outputs
 
 CSV_FIELDS = ["server", "workers", "calls", "calls_up", "calls_failed", "duration_s", "window_s",
-              "server_cpu_s", "server_cpu_pct", "cpu_s_per_mpkt", "pps_per_core", "ceiling_fraction",
-              "forwarded_packets", "forwarded_pps", "forwarded_mbps", "sent_packets", "lost", "loss_pct",
+              "server_cpu_s", "server_cpu_pct", "server_sys_pct", "cpu_s_per_mpkt", "pps_per_core", "ceiling_fraction",
+              "forwarded_packets", "forwarded_pps", "load_pct", "forwarded_mbps", "sent_packets", "lost", "loss_pct",
               "duplicates", "corrupt", "latency_p50_us", "latency_p99_us", "rss_idle_kib", "rss_kib",
               "rss_per_call_kib", "setup_median_ms", "setup_p99_ms", "loadgen_cpu_pct", "machine_busy_pct",
               "srtp_profile", "error"]
@@ -904,9 +942,9 @@ unset multiplot
 
 
 def md_table(rows):
-    head = ["calls", "up", "CPU-s / M pkt", "pkts/s per core", "% of ceiling", "fwd pkt/s", "Mbit/s",
+    head = ["calls", "up", "CPU-s / M pkt", "pkts/s per core", "% of ceiling", "fwd pkt/s", "load %", "Mbit/s",
             "loss %", "corrupt", "latency p50 / p99 ms", "RSS MiB", "RSS/call KiB", "set-up p50 / p99 ms",
-            "server CPU %"]
+            "server CPU % (kernel share)", "machine busy %"]
     out = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in rows:
         if "error" in r:
@@ -916,11 +954,14 @@ def md_table(rows):
                if r.get("latency_p50_us") is not None else "–")
         setup = f"{fmt(r.get('setup_median_ms'), 0)} / {fmt(r.get('setup_p99_ms'), 0)}"
         frac = f"{100 * r['ceiling_fraction']:.0f}%" if r.get("ceiling_fraction") else "–"
+        cpu = fmt(r.get("server_cpu_pct"), 0)
+        if r.get("server_sys_pct") is not None:
+            cpu += f" ({r['server_sys_pct']:.0f}%)"
         out.append("| " + " | ".join([
             str(r["calls"]), f"{r.get('calls_up')}", fmt(r.get("cpu_s_per_mpkt"), 1), fmt(r.get("pps_per_core"), 0),
-            frac, fmt(r.get("forwarded_pps"), 0), fmt(r.get("forwarded_mbps"), 1), fmt(r.get("loss_pct"), 3),
-            str(r.get("corrupt")), lat, fmt(r.get("rss_kib") and r["rss_kib"] / 1024, 1),
-            fmt(r.get("rss_per_call_kib"), 0), setup, fmt(r.get("server_cpu_pct"), 0)]) + " |")
+            frac, fmt(r.get("forwarded_pps"), 0), fmt(r.get("load_pct"), 0), fmt(r.get("forwarded_mbps"), 1),
+            fmt(r.get("loss_pct"), 3), str(r.get("corrupt")), lat, fmt(r.get("rss_kib") and r["rss_kib"] / 1024, 1),
+            fmt(r.get("rss_per_call_kib"), 0), setup, cpu, fmt(r.get("machine_busy_pct"), 0)]) + " |")
     return "\n".join(out)
 
 
@@ -1003,23 +1044,34 @@ def evaluate_targets(series_map, ceiling, args):
         figs.append(fig)
     t.append((f"RSS per call <= {TARGET_RSS_PER_CALL_KIB} KiB beyond idle (steps of 10+ calls)", "; ".join(figs),
               "met" if any_ and ok else ("not measured" if not any_ else "missed")))
-    # 5. worker scaling
+    # 5. worker scaling: the most each carried; it means something only if one
+    # worker ran out of its core (not the machine out of CPU) first
+    name = f"2 workers carry >= {TARGET_WORKER_SCALING}x the packets of 1"
     s1 = series_map.get(("switchboard", 1))
     s2 = series_map.get(("switchboard", 2))
     if s1 and s2:
         b1, b2 = best_carried(s1), best_carried(s2)
         if b1 and b2:
             ratio = _num(b2.get("forwarded_pps")) / _num(b1.get("forwarded_pps"), 1) or 0
-            saturated = not carried(s1[-1])
-            note = "" if saturated else " (1 worker never saturated: raise --max-calls)"
-            t.append((f"2 workers carry >= {TARGET_WORKER_SCALING}x the packets of 1",
-                      f"{fmt(b2['forwarded_pps'], 0)} vs {fmt(b1['forwarded_pps'], 0)} pkt/s = {ratio:.2f}x{note}",
-                      "met" if ratio >= TARGET_WORKER_SCALING else ("inconclusive" if not saturated else "missed")))
+            fig = f"{fmt(b2['forwarded_pps'], 0)} vs {fmt(b1['forwarded_pps'], 0)} pkt/s = {ratio:.2f}x"
+            limit = next((r for r in s1 if not carried(r)), None)
+            if ratio >= TARGET_WORKER_SCALING:
+                status = "met"
+            elif limit is None:
+                status = "inconclusive"
+                fig += " (1 worker never ran short: raise --max-calls)"
+            elif _num(limit.get("server_cpu_pct"), 100) < 90 and _num(limit.get("machine_busy_pct")) >= 95:
+                status = "inconclusive"
+                fig += (f" (where 1 worker stopped carrying, at {limit['calls']} calls, the server used "
+                        f"{fmt(limit.get('server_cpu_pct'), 0)}% of a core but the machine was "
+                        f"{fmt(limit.get('machine_busy_pct'), 0)}% busy: the generator shares its CPUs)")
+            else:
+                status = "missed"
+            t.append((name, fig, status))
         else:
-            t.append((f"2 workers carry >= {TARGET_WORKER_SCALING}x the packets of 1", "no step carried", "missed"))
+            t.append((name, "no step carried", "missed"))
     else:
-        t.append((f"2 workers carry >= {TARGET_WORKER_SCALING}x the packets of 1", "run with --workers 1,2",
-                  "not measured"))
+        t.append((name, "run with --workers 1,2", "not measured"))
     return t
 
 
@@ -1050,11 +1102,18 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
              "generator starts and ends that window. Loss, corruption, latency and set-up times are the "
              "generator's (each packet carries a counter, a checksum and its send time). Switchboard: "
              f"`--media-address {ADDR} --workers N`, duo rooms. Janus: VideoCall plugin over WebSockets, "
-             f"`interface` and `ice_enforce_list` {ADDR}, debug level 4. Steps go on while loss stays "
-             f"under {LOSS_LIMIT:.0f}% (cap {args.max_calls} calls). The generator shares the machine's "
-             "CPUs with the server.\n")
+             f"`interface` and `ice_enforce_list` {ADDR}, debug level 4. Steps: {args.steps} calls (each run "
+             "unless most calls of the previous step failed), then "
+             f"+{args.increment} while loss stays under {LOSS_LIMIT:.0f}% (cap {args.max_calls} calls). "
+             "The generator shares the machine's CPUs with the server.\n")
     L.append("CPU-s / M pkt: server CPU-seconds per million forwarded packets (lower is better). pkts/s per "
-             "core: forwarded packets per server CPU-second. RSS/call: (RSS in the window - RSS idle) / calls.\n")
+             "core: forwarded packets per server CPU-second. load %: packets forwarded against what the "
+             "calls should carry (per peer, the best rate of the steps of 10 calls or fewer); under "
+             f"{LOAD_MIN_PCT:.0f}% the generator could not send its load and the step does not count as "
+             "carried, whatever its loss. RSS/call: (RSS in the window - RSS idle) / calls. server CPU %: of "
+             "one core, with the kernel's share (stime) in brackets. machine busy %: all CPUs, everything on "
+             "the machine (generator included); near 100 the figures above it say more about the machine "
+             "than about the server.\n")
     L.append("## Targets\n")
     L.append("| target | measured | status |")
     L.append("|---|---|---|")
@@ -1077,14 +1136,15 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
     if ceiling and "error" not in ceiling:
         L.append("`tests/bench/ceiling`: one thread doing only the work no SRTP forwarder avoids — receive, "
                  "`srtp_unprotect`, `srtp_protect`, send — on packets of the same mix (libsrtp2 through "
-                 "`server/srtp.c`), fed by a second thread on another core; packets per CPU-second of that "
-                 f"thread, over {ADDR}.\n")
-        L.append("| profile | system calls | pkts/s per core | us per packet | Mbit/s |")
+                 "`server/srtp.c`), fed by a second thread on another core that fills its socket before each turn, "
+                 f"so it never waits while measured; packets per CPU-second of that thread, over {ADDR}, best of "
+                 f"{ceiling.get('repeat', 1)} runs.\n")
+        L.append("| profile | system calls | pkts/s per core | us per packet | Mbit/s per core |")
         L.append("|---|---|---:|---:|---:|")
         for c in ceiling.get("ceiling", []):
             mode = "one packet each" if c["mode"] == "single" else f"recvmmsg/sendmmsg of {c['batch']}"
             L.append(f"| {c['profile']} | {mode} | {c['pps_per_core']:,.0f} | {c['us_per_packet']:.2f} | "
-                     f"{c['mbps']:.0f} |")
+                     f"{c['mbps_per_core']:.0f} |")
         L.append("")
         L.append("Switchboard's figure (pkts/s per core above) is reported against the AEAD_AES_128_GCM "
                  "one-packet-per-call ceiling: the profile Switchboard negotiates first, and the socket "
@@ -1232,9 +1292,11 @@ def write_reports(args, out, rows, ceiling, instructions, tmp, started):
     info = machine_info(args)
     info["loadavg_end"] = loadavg()
     cp = ceiling_pps(ceiling)
+    nominal = nominal_pps_per_peer(rows)
     series, series_map = [], {}
     for r in rows:
         finish_row(r, cp)
+        set_load_pct(r, nominal)
         key = (r["server"], r["workers"] if r["server"] == "switchboard" else "")
         if key not in series_map:
             series_map[key] = []
@@ -1273,6 +1335,8 @@ def parse_args(argv):
     p.add_argument("--ins-seconds", type=float, default=5.0, help="seconds counted (5)")
     p.add_argument("--ins-servers", default="switchboard,janus", help="servers to count instructions of")
     p.add_argument("--keep", action="store_true", help="keep the scratch folder (logs, configs)")
+    p.add_argument("--report-from", metavar="JSON",
+                   help="only rewrite the reports from a results.json an earlier run left in its scratch folder")
     args = p.parse_args(argv)
     args.build = os.path.abspath(args.build)
     args.out = os.path.abspath(args.out)
@@ -1295,6 +1359,18 @@ def loadavg():
 def main(argv):
     args = parse_args(argv)
     args.loadavg_start = loadavg()
+    if args.report_from:
+        with open(args.report_from) as f:
+            saved = json.load(f)
+        args.loadavg_start = saved.get("loadavg_start", "?")
+        tmp = tempfile.mkdtemp(prefix="sb-bench-report-")
+        try:
+            for name, figure, status in write_reports(args, args.out, saved["rows"], saved.get("ceiling"),
+                                                      saved.get("instructions", []), tmp, saved["started"]):
+                log(f"target: {name}: {figure} -> {status}")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     missing = [b for b in (os.path.join(args.build, "switchboard"), args.loadgen) if not os.access(b, os.X_OK)]
     if "janus" in args.server_list and not shutil.which(args.janus):
         missing.append(args.janus)
@@ -1349,8 +1425,11 @@ def main(argv):
                 log("    " + (f"{i['instructions_per_packet']:,} per packet" if "instructions_per_packet" in i
                               else f"failed: {i.get('error')}"))
                 instructions.append(i)
-        targets = write_reports(args, args.out, rows, ceiling if ceiling and "error" not in ceiling else None,
-                                instructions, tmp, started)
+        ceiling = ceiling if ceiling and "error" not in ceiling else None
+        with open(os.path.join(tmp, "results.json"), "w") as f:
+            json.dump({"rows": rows, "ceiling": ceiling, "instructions": instructions, "started": started,
+                       "loadavg_start": args.loadavg_start}, f, indent=1)
+        targets = write_reports(args, args.out, rows, ceiling, instructions, tmp, started)
         for name, figure, status in targets:
             log(f"target: {name}: {figure} -> {status}")
         log(f"wrote {args.out}/benchmarks.md, benchmarks.csv, benchmarks.png (scratch: {tmp})")
