@@ -846,7 +846,8 @@ def machine_info(args):
     info["libnice"] = pkg_version("libnice10")
     info["openssl"] = pkg_version("libssl3")
     info["switchboard"] = run_text([os.path.join(args.build, "switchboard"), "--version"]) or "?"
-    info["commit"] = run_text(["git", "-C", SRCDIR, "rev-parse", "--short", "HEAD"]) or "?"
+    r = subprocess.run(["git", "-C", SRCDIR, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    info["commit"] = r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else "not a git checkout"
     info["cflags"] = build_var(args.build, "CFLAGS")
     info["san"] = is_sanitized(os.path.join(args.build, "switchboard"))
     info["loadavg_start"] = getattr(args, "loadavg_start", "?")
