@@ -1080,7 +1080,9 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
     L = []
     L.append("# Benchmarks: Switchboard and Janus carrying the same load\n")
     L.append(f"Written by `make bench` (`tests/bench/run_bench.py`) on {started} UTC; "
-             "rerun it rather than editing this file. Raw figures: [benchmarks.csv](benchmarks.csv).\n")
+             "rerun it rather than editing this file: `scripts/bench.sh` installs what it needs, builds "
+             "an optimised tree in build/release and runs it (as root, on Debian 12). "
+             "Raw figures: [benchmarks.csv](benchmarks.csv).\n")
     L.append("## Machine\n")
     L.append(f"- CPU: {info.get('cpu')}, {info.get('vcpus')} vCPU at {info.get('mhz')} MHz "
              f"(flags: {info.get('cpu_flags') or 'none of note'}); memory {info.get('memory')}")
