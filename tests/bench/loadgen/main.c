@@ -34,6 +34,7 @@ static json_t *result_json(const sb_lg_result *r) {
   json_object_set_new(o, "duplicates", json_integer((json_int_t)r->duplicates));
   json_object_set_new(o, "corrupt", json_integer((json_int_t)r->corrupt));
   json_object_set_new(o, "send_errors", json_integer((json_int_t)r->send_errors));
+  json_object_set_new(o, "generator_skipped", json_integer((json_int_t)r->skipped));
   json_object_set_new(o, "loss_pct", json_real(r->loss_pct));
   json_object_set_new(o, "latency_us",
                       json_pack("{s:f,s:f}", "p50", r->latency_p50_us, "p99", r->latency_p99_us));

@@ -146,7 +146,11 @@ static void send_reports(sb_lg_peer *p, int64_t now) {
 void sb_lg_peer_tick(sb_lg_peer *p, int64_t now) {
   if (!p->media_ready || p->failed || p->closing) return;
   if (p->tx[SB_LG_TRACK_AUDIO].active) {
-    if (now - p->next_audio_ns > MAX_LAG_NS) p->next_audio_ns = now;
+    if (now - p->next_audio_ns > MAX_LAG_NS) {
+      sb_lg_thread_counters(p->th)->skipped +=
+          (uint64_t)((now - p->next_audio_ns) / p->audio_interval_ns);
+      p->next_audio_ns = now;
+    }
     while (p->next_audio_ns <= now) {
       uint32_t ts = media_ts(p, p->audio_ts0, 48000, p->next_audio_ns);
       p->tx[SB_LG_TRACK_AUDIO].last_ts = ts;
@@ -155,7 +159,11 @@ void sb_lg_peer_tick(sb_lg_peer *p, int64_t now) {
     }
   }
   if (p->tx[SB_LG_TRACK_VIDEO].active && p->frame_bytes > 0) {
-    if (now - p->next_frame_ns > MAX_LAG_NS) p->next_frame_ns = now;
+    if (now - p->next_frame_ns > MAX_LAG_NS) {
+      sb_lg_thread_counters(p->th)->skipped +=
+          (uint64_t)((now - p->next_frame_ns) / p->frame_interval_ns); /* frames, not packets */
+      p->next_frame_ns = now;
+    }
     while (p->next_frame_ns <= now) {
       send_frame(p, p->next_frame_ns, now);
       p->next_frame_ns += p->frame_interval_ns;

@@ -195,6 +195,7 @@ static void compute(sb_lg_run *run) {
   r->duplicates = b->duplicates - a->duplicates;
   r->corrupt = b->corrupt - a->corrupt;
   r->send_errors = b->send_errors - a->send_errors;
+  r->skipped = b->skipped - a->skipped;
   r->loss_pct = expected ? 100.0 * (double)r->lost / (double)expected : 0;
   r->latency_p50_us = (double)sb_lg_hist_quantile(&b->latency_us, 0.5);
   r->latency_p99_us = (double)sb_lg_hist_quantile(&b->latency_us, 0.99);

@@ -46,6 +46,7 @@ typedef struct {
   double duration_s;
   double setup_median_ms, setup_p99_ms;
   uint64_t sent_packets, received_packets, lost, duplicates, corrupt, send_errors;
+  uint64_t skipped; /* the generator fell behind its schedule (see thread.h) */
   double loss_pct;
   double latency_p50_us, latency_p99_us;
   double forwarded_pps, forwarded_mbps;

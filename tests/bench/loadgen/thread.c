@@ -122,6 +122,7 @@ void sb_lg_counters_add(sb_lg_counters *dst, const sb_lg_counters *src) {
   dst->sent_packets += src->sent_packets;
   dst->sent_bytes += src->sent_bytes;
   dst->send_errors += src->send_errors;
+  dst->skipped += src->skipped;
   dst->received_packets += src->received_packets;
   dst->received_bytes += src->received_bytes;
   dst->expected += src->expected;

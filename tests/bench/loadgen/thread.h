@@ -26,6 +26,7 @@ typedef struct sb_lg_peer sb_lg_peer;
  * forwarded media packets that passed the payload check, once each. */
 typedef struct {
   uint64_t sent_packets, sent_bytes, send_errors;
+  uint64_t skipped; /* audio packets and video frames not sent: the thread fell behind */
   uint64_t received_packets, received_bytes;
   uint64_t expected;   /* per stream: highest counter - first counter + 1, summed */
   uint64_t duplicates; /* a counter seen again */
