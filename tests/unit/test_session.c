@@ -113,6 +113,20 @@ static void test_datachannel_rejected(void) {
   sb_session_free(s);
 }
 
+/* What a browser answers to one of our offers: directions mirrored, DTLS
+ * active, no ice-lite. */
+static sb_sdp *turn_around(const char *offer) {
+  GString *a = g_string_new(offer);
+  g_string_replace(a, "a=setup:actpass", "a=setup:active", 0);
+  g_string_replace(a, "a=recvonly", "a=SWAP", 0);
+  g_string_replace(a, "a=sendonly", "a=recvonly", 0);
+  g_string_replace(a, "a=SWAP", "a=sendonly", 0);
+  g_string_replace(a, "a=ice-lite\r\n", "", 0);
+  sb_sdp *sdp = parse(a->str);
+  g_string_free(a, TRUE);
+  return sdp;
+}
+
 /* A Firefox publisher's video forwarded to a Chromium receiver: the send
  * section offers Chromium's payload types, and the map translates. */
 static void test_send_section_and_maps(void) {
@@ -158,14 +172,7 @@ static void test_send_section_and_maps(void) {
   g_assert_cmpint(sb_session_apply_offer(cr, again, why, sizeof why), ==, SB_ESTATE);
 
   /* The browser's answer: our offer turned around. */
-  char *ans = g_strdup(out->str);
-  GString *a = g_string_new(ans);
-  g_string_replace(a, "a=setup:actpass", "a=setup:active", 0);
-  g_string_replace(a, "a=recvonly", "a=SWAP", 0);
-  g_string_replace(a, "a=sendonly", "a=recvonly", 0);
-  g_string_replace(a, "a=SWAP", "a=sendonly", 0);
-  g_string_replace(a, "a=ice-lite\r\n", "", 0);
-  sb_sdp *answer = parse(a->str);
+  sb_sdp *answer = turn_around(out->str);
   g_assert_cmpint(sb_session_apply_answer(cr, answer, why, sizeof why), ==, SB_OK);
   g_assert_cmpint(cr->state, ==, SB_SIG_STABLE);
   g_assert_cmpint(snd->local_dir, ==, SB_SDP_DIR_SENDONLY);
@@ -178,17 +185,10 @@ static void test_send_section_and_maps(void) {
   GString *off2 = g_string_new("");
   g_assert_cmpint(sb_session_write_offer(cr, off2), ==, SB_OK);
   g_assert_cmpint(snd->local_dir, ==, SB_SDP_DIR_INACTIVE);
-  GString *ans2 = g_string_new(off2->str);
-  g_string_replace(ans2, "a=setup:actpass", "a=setup:active", 0);
-  g_string_replace(ans2, "a=recvonly", "a=SWAP", 0);
-  g_string_replace(ans2, "a=sendonly", "a=recvonly", 0);
-  g_string_replace(ans2, "a=SWAP", "a=sendonly", 0);
-  g_string_replace(ans2, "a=ice-lite\r\n", "", 0);
-  sb_sdp *answer2 = parse(ans2->str);
+  sb_sdp *answer2 = turn_around(off2->str);
   g_assert_cmpint(sb_session_apply_answer(cr, answer2, why, sizeof why), ==, SB_OK);
   g_assert_cmpint(snd->remote_dir, ==, SB_SDP_DIR_INACTIVE);
   sb_sdp_free(answer2);
-  g_string_free(ans2, TRUE);
   g_string_free(off2, TRUE);
   sb_msection *again_sec = sb_session_add_send(cr, SB_SDP_KIND_VIDEO, src->codecs, src->n_codecs, 7,
                                                "pOther", "pOther-1", NULL);
@@ -197,8 +197,6 @@ static void test_send_section_and_maps(void) {
   g_assert_cmpint(again_sec->local_dir, ==, SB_SDP_DIR_SENDONLY);
 
   sb_sdp_free(answer);
-  g_string_free(a, TRUE);
-  g_free(ans);
   sb_sdp_free(again);
   g_free(text);
   sb_sdp_free(offer);
