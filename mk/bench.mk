@@ -8,6 +8,7 @@ tests_bench_sb_loadgen_SOURCES = tests/bench/loadgen/main.c \
 	tests/bench/loadgen/sig.h \
 	tests/bench/loadgen/sig_switchboard.c tests/bench/loadgen/sig_janus.c \
 	tests/bench/loadgen/ws_client.c tests/bench/loadgen/ws_client.h \
+	server/ws_queue.c server/ws_queue.h \
 	tests/bench/loadgen/thread.c tests/bench/loadgen/thread.h \
 	tests/bench/loadgen/peer.c tests/bench/loadgen/peer.h tests/bench/loadgen/peer_private.h \
 	tests/bench/loadgen/peer_rtp.c \

@@ -3,7 +3,7 @@ bin_PROGRAMS += switchboard
 switchboard_SOURCES = server/main.c \
 	server/config.c server/config.h \
 	server/log.c server/log.h \
-	server/http.c server/http.h \
+	server/http.c server/http.h server/ws_queue.c server/ws_queue.h \
 	server/signaling.c server/signaling.h \
 	server/rooms.c server/rooms.h \
 	server/room.c server/room.h \

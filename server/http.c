@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "ws_queue.h"
 
 #define SEND_QUEUE_LIMIT (4u * 1024 * 1024)
 
@@ -17,8 +18,7 @@ struct sb_ws_conn {
   void *data;
   GString *rx;
   gboolean rx_too_big;
-  GQueue tx; /* GByteArray*, each with LWS_PRE bytes of headroom */
-  size_t tx_bytes;
+  sb_ws_queue tx;
   gboolean closing;
   char peer[64];
 };
@@ -87,9 +87,7 @@ static int handle_http(sb_http *h, struct lws *wsi) {
 }
 
 static void conn_free(sb_ws_conn *c) {
-  GByteArray *b;
-  while ((b = g_queue_pop_head(&c->tx)))
-    g_byte_array_unref(b);
+  sb_ws_queue_clear(&c->tx);
   g_string_free(c->rx, TRUE);
   g_free(c);
 }
@@ -120,23 +118,7 @@ static int on_receive(sb_ws_conn *c, struct lws *wsi, const char *in, size_t len
 }
 
 static int on_writeable(sb_ws_conn *c, struct lws *wsi) {
-  GByteArray *b = g_queue_pop_head(&c->tx);
-  if (b) {
-    size_t n = b->len - LWS_PRE;
-    c->tx_bytes -= n;
-    int w = lws_write(wsi, b->data + LWS_PRE, n, LWS_WRITE_TEXT);
-    g_byte_array_unref(b);
-    if (w < (int)n) return -1;
-  }
-  if (!g_queue_is_empty(&c->tx)) {
-    lws_callback_on_writable(wsi);
-    return 0;
-  }
-  if (c->closing) {
-    lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)"bye", 3);
-    return -1;
-  }
-  return 0;
+  return sb_ws_queue_on_writeable(&c->tx, wsi, c->closing);
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -159,7 +141,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     c->wsi = wsi;
     c->http = h;
     c->rx = g_string_new(NULL);
-    g_queue_init(&c->tx);
+    sb_ws_queue_init(&c->tx);
     lws_get_peer_simple(wsi, c->peer, sizeof c->peer);
     pss->conn = c;
     g_hash_table_insert(h->conns, &c->id, c);
@@ -269,17 +251,13 @@ const char *sb_ws_conn_peer_address(const sb_ws_conn *c) { return c->peer; }
 
 int sb_ws_conn_send(sb_ws_conn *c, const char *text, size_t len) {
   if (c->closing) return SB_ESTATE;
-  if (c->tx_bytes + len > SEND_QUEUE_LIMIT) {
+  if (c->tx.bytes + len > SEND_QUEUE_LIMIT) {
     g_log("http", G_LOG_LEVEL_WARNING,
           "connection %" G_GUINT64_FORMAT " is not reading; closing it", c->id);
     sb_ws_conn_close(c);
     return SB_EFULL;
   }
-  GByteArray *b = g_byte_array_sized_new((guint)(LWS_PRE + len));
-  g_byte_array_set_size(b, LWS_PRE);
-  g_byte_array_append(b, (const guint8 *)text, (guint)len);
-  g_queue_push_tail(&c->tx, b);
-  c->tx_bytes += len;
+  sb_ws_queue_push(&c->tx, text, len);
   lws_callback_on_writable(c->wsi);
   return SB_OK;
 }

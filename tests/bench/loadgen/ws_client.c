@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "ws_queue.h"
 
 #define MAX_MESSAGE (1024 * 1024)
 
@@ -23,7 +24,7 @@ struct sb_lg_ws_conn {
   sb_lg_ws_callbacks cb;
   void *user;
   GString *rx;
-  GQueue tx; /* GByteArray*, LWS_PRE bytes of headroom each */
+  sb_ws_queue tx;
   bool open, closing, done, in_connect;
   char host[300], path[1024], address[256];
 };
@@ -34,30 +35,13 @@ static void conn_finish(sb_lg_ws_conn *c, const char *why) {
   c->wsi = NULL;
   g_hash_table_remove(c->ws->conns, c);
   if (!c->in_connect && c->cb.on_close) c->cb.on_close(c->user, why);
-  GByteArray *b;
-  while ((b = g_queue_pop_head(&c->tx)))
-    g_byte_array_unref(b);
+  sb_ws_queue_clear(&c->tx);
   g_string_free(c->rx, TRUE);
   if (!c->in_connect) g_free(c);
 }
 
 static int on_writeable(sb_lg_ws_conn *c, struct lws *wsi) {
-  GByteArray *b = g_queue_pop_head(&c->tx);
-  if (b) {
-    size_t n = b->len - LWS_PRE;
-    int w = lws_write(wsi, b->data + LWS_PRE, n, LWS_WRITE_TEXT);
-    g_byte_array_unref(b);
-    if (w < (int)n) return -1;
-  }
-  if (!g_queue_is_empty(&c->tx)) {
-    lws_callback_on_writable(wsi);
-    return 0;
-  }
-  if (c->closing) {
-    lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)"bye", 3);
-    return -1;
-  }
-  return 0;
+  return sb_ws_queue_on_writeable(&c->tx, wsi, c->closing);
 }
 
 static int on_receive(sb_lg_ws_conn *c, struct lws *wsi, const char *in, size_t len) {
@@ -78,7 +62,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
   case LWS_CALLBACK_CLIENT_ESTABLISHED:
     if (!c) return -1;
     c->open = true;
-    if (!g_queue_is_empty(&c->tx) || c->closing) lws_callback_on_writable(wsi);
+    if (!sb_ws_queue_empty(&c->tx) || c->closing) lws_callback_on_writable(wsi);
     if (c->cb.on_open) c->cb.on_open(c->user);
     return 0;
   case LWS_CALLBACK_CLIENT_RECEIVE: return c ? on_receive(c, wsi, in, len) : -1;
@@ -154,7 +138,7 @@ sb_lg_ws_conn *sb_lg_ws_connect(sb_lg_ws *ws, const char *url, const char *subpr
   c->cb = *cb;
   c->user = user;
   c->rx = g_string_new(NULL);
-  g_queue_init(&c->tx);
+  sb_ws_queue_init(&c->tx);
   int port = g_uri_get_port(uri) > 0 ? g_uri_get_port(uri) : 80;
   const char *path = g_uri_get_path(uri);
   const char *query = g_uri_get_query(uri);
@@ -194,10 +178,7 @@ sb_lg_ws_conn *sb_lg_ws_connect(sb_lg_ws *ws, const char *url, const char *subpr
 
 int sb_lg_ws_send(sb_lg_ws_conn *c, const char *text, size_t len) {
   if (c->closing || c->done) return SB_ESTATE;
-  GByteArray *b = g_byte_array_sized_new((guint)(LWS_PRE + len));
-  g_byte_array_set_size(b, LWS_PRE);
-  g_byte_array_append(b, (const guint8 *)text, (guint)len);
-  g_queue_push_tail(&c->tx, b);
+  sb_ws_queue_push(&c->tx, text, len);
   if (c->open) lws_callback_on_writable(c->wsi);
   return SB_OK;
 }
