@@ -5,7 +5,12 @@
  * socket. The retransmission timer is OpenSSL's, reported to the caller
  * through sb_dtls_timeout_us(). On handshake completion the SRTP master keys
  * are exported (RFC 5764 section 4.2) and given to on_connected once the
- * peer's certificate has matched its SDP fingerprint. Keys are never logged. */
+ * peer's certificate has matched its SDP fingerprint. Keys are never logged.
+ *
+ * Once the peer's SRTP proves the handshake finished on both sides, the
+ * caller may release OpenSSL's state (sb_dtls_release): about 60 KiB per
+ * connection that DTLS-SRTP never needs again, since keys are exported and
+ * WebRTC forbids renegotiation. */
 #define G_LOG_DOMAIN "sb-dtls"
 #include "dtls.h"
 
@@ -59,6 +64,7 @@ struct sb_dtls {
   bool verified;      /* the peer's certificate matched remote_fp */
   bool verify_failed; /* ...or did not (reason set) */
   bool keys_pending;  /* handshake done, keys held until verified */
+  bool released;      /* OpenSSL's state is gone (sb_dtls_release) */
   sb_srtp_profile profile;
   sb_srtp_keys keys; /* secret; wiped as soon as delivered */
   char alert[96];    /* last alert received, for failure reasons */
@@ -460,10 +466,38 @@ static bool records_well_formed(const uint8_t *p, size_t len) {
   return true;
 }
 
+/* After release: an alert record of a later epoch than the handshake's
+ * (close_notify or a fatal alert: both end the session) closes it. It cannot
+ * be decrypted any more; the sender's address passed ICE. */
+static int handle_released(sb_dtls *d, const uint8_t *p, size_t len) {
+  for (size_t pos = 0; pos < len;) {
+    size_t rec = (size_t)p[pos + 11] << 8 | p[pos + 12];
+    uint16_t epoch = (uint16_t)(p[pos + 3] << 8 | p[pos + 4]);
+    if (p[pos] == 21 && epoch > 0) {
+      d->state = SB_DTLS_STATE_CLOSED;
+      g_strlcpy(d->reason, "alert received after the handshake", sizeof d->reason);
+      if (d->cb.on_closed) d->cb.on_closed(d->user, d->reason);
+      return SB_OK;
+    }
+    pos += DTLS_RECORD_HDR_LEN + rec;
+  }
+  return SB_OK; /* retransmitted flights, stray records: nothing to answer */
+}
+
+int sb_dtls_release(sb_dtls *dtls) {
+  if (!dtls || dtls->state != SB_DTLS_STATE_CONNECTED) return SB_ESTATE;
+  if (dtls->released) return SB_OK;
+  SSL_free(dtls->ssl);
+  dtls->ssl = NULL;
+  dtls->released = true;
+  return SB_OK;
+}
+
 int sb_dtls_handle(sb_dtls *dtls, const uint8_t *data, size_t len) {
   if (!dtls || (!data && len)) return SB_EINVAL;
   if (dtls->state == SB_DTLS_STATE_FAILED || dtls->state == SB_DTLS_STATE_CLOSED) return SB_ESTATE;
   if (!records_well_formed(data, len)) return SB_EINVAL;
+  if (dtls->released) return handle_released(dtls, data, len);
   if (dtls->state == SB_DTLS_STATE_NEW) {
     if (dtls->role == SB_DTLS_ROLE_CLIENT) return SB_ESTATE;
     dtls->state = SB_DTLS_STATE_CONNECTING;
@@ -496,7 +530,7 @@ int sb_dtls_handle_timeout(sb_dtls *dtls) {
 int sb_dtls_close(sb_dtls *dtls) {
   if (!dtls || dtls->state == SB_DTLS_STATE_FAILED || dtls->state == SB_DTLS_STATE_CLOSED)
     return SB_ESTATE;
-  if (SSL_is_init_finished(dtls->ssl)) SSL_shutdown(dtls->ssl);
+  if (dtls->ssl && SSL_is_init_finished(dtls->ssl)) SSL_shutdown(dtls->ssl);
   ERR_clear_error();
   wipe_keys(dtls);
   dtls->state = SB_DTLS_STATE_CLOSED;

@@ -117,9 +117,19 @@ int64_t sb_dtls_timeout_us(sb_dtls *dtls);
  * SB_ECRYPTO (and on_failed) when the retransmissions ran out. */
 int sb_dtls_handle_timeout(sb_dtls *dtls);
 
-/* Sends close_notify if a session is up, and moves to CLOSED (on_closed is
- * not called for a local close). SB_ESTATE if already failed or closed. */
+/* Sends close_notify if a session is up (and not released), and moves to
+ * CLOSED (on_closed is not called for a local close). SB_ESTATE if already
+ * failed or closed. */
 int sb_dtls_close(sb_dtls *dtls);
+
+/* Frees OpenSSL's session state once the handshake is known to be over on
+ * both sides (call it when the peer's first SRTP or SRTCP packet
+ * authenticates: the peer only sends those after the last flight). The
+ * endpoint stays CONNECTED but sends nothing more: no retransmission, no
+ * close_notify. An alert record from the peer (its close_notify) still
+ * closes it, with on_closed, though it can no longer be authenticated.
+ * SB_ESTATE unless connected; releasing twice is fine. */
+int sb_dtls_release(sb_dtls *dtls);
 
 sb_dtls_conn_state sb_dtls_state(const sb_dtls *dtls);
 const char *sb_dtls_state_name(sb_dtls_conn_state state);

@@ -111,7 +111,13 @@ static int on_receive(sb_ws_conn *c, struct lws *wsi, const char *in, size_t len
     if (h->cb.on_message)
       h->cb.on_message(c, c->rx_too_big ? NULL : c->rx->str, c->rx_too_big ? 0 : c->rx->len,
                        c->rx_too_big, binary, h->user);
-    g_string_truncate(c->rx, 0);
+    /* An SDP grew the buffer; do not keep kilobytes per idle connection. */
+    if (c->rx->allocated_len > 1024) {
+      g_string_free(c->rx, TRUE);
+      c->rx = g_string_sized_new(256);
+    } else {
+      g_string_truncate(c->rx, 0);
+    }
     c->rx_too_big = FALSE;
   }
   return 0;
@@ -176,7 +182,9 @@ sb_http *sb_http_start(const sb_http_config *cfg, GMainLoop *loop, const sb_http
       .name = "switchboard-v1",
       .callback = callback,
       .per_session_data_size = sizeof(pss_t),
-      .rx_buffer_size = 16384,
+      /* Per connection; larger messages (SDP) arrive in pieces and are
+       * joined in on_receive. 4 KiB rather than 16: memory per call. */
+      .rx_buffer_size = 4096,
   };
   h->mounts[0] = (struct lws_http_mount){
       .mountpoint = "/",

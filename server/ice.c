@@ -1,221 +1,20 @@
-/* ice.c - the ICE adapter: a thin wrapper over one libnice agent with one
- * stream and one component (BUNDLE + rtcp-mux). See ice.h for the contract.
- *
- * What is ours rather than libnice's: candidate strings in and out (a strict
- * check before libnice's lenient parser, the NAT 1:1 address rewrite on the
- * way out), the state mapping, and the disconnect watchdog, a single
- * one-shot timer re-armed for the next deadline (so a busy connection costs
- * one wakeup per timeout period, not one per packet). */
-#include "ice.h"
-
-#include <gio/gio.h>
-#include <nice/agent.h>
+/* ice.c - the ICE adapter's front: the sb_ice API of ice.h, the checks
+ * every backend shares (credentials, candidate strings), and the choice of
+ * backend: ICE-lite on the worker's UDP mux (ice_mux.c) or full ICE on a
+ * libnice agent (ice_nice.c). */
 #include <string.h>
 
 #include "core/error.h"
+#include "ice_private.h"
 
 #define COMPONENT         1
-#define MAX_DATAGRAM      65507
 #define MAX_CANDIDATE_LEN 1024
-
-struct sb_ice {
-  GMainContext *ctx;
-  NiceAgent *agent;
-  guint stream;
-  sb_ice_callbacks cb;
-  void *user;
-  char *ufrag, *pwd;
-  char *public_ip; /* normalised, or NULL */
-  guint public_version;
-  unsigned timeout_ms;
-
-  NiceComponentState nice_state;
-  sb_ice_state state;
-  bool gathered, was_connected, failed, freed;
-  int depth;         /* user callbacks running (sb_ice_free defers inside one) */
-  gint64 bad_since;  /* when libnice entered FAILED/DISCONNECTED */
-  gint64 last_recv;  /* last data packet, or when connected */
-  GSource *watchdog; /* one-shot timer for the next deadline */
-  char reason[64];
-};
-
-/* ---- user callbacks: each one counted, none after sb_ice_free ---- */
-
-#define CALL(ice, fn, ...)                                                                         \
-  do {                                                                                             \
-    if (!(ice)->freed && (ice)->cb.fn) {                                                           \
-      (ice)->depth++;                                                                              \
-      (ice)->cb.fn((ice)->user, __VA_ARGS__);                                                      \
-      (ice)->depth--;                                                                              \
-    }                                                                                              \
-  } while (0)
-
-static void stop_watchdog(sb_ice *ice) {
-  if (!ice->watchdog) return;
-  g_source_destroy(ice->watchdog);
-  g_clear_pointer(&ice->watchdog, g_source_unref);
-}
-
-static void set_state(sb_ice *ice, sb_ice_state s) {
-  if (ice->state == s) return;
-  ice->state = s;
-  CALL(ice, on_state, s);
-}
-
-static void fail(sb_ice *ice, const char *reason) {
-  if (ice->failed) return;
-  ice->failed = true;
-  stop_watchdog(ice);
-  g_strlcpy(ice->reason, reason, sizeof ice->reason);
-  set_state(ice, SB_ICE_FAILED);
-  CALL(ice, on_failed, ice->reason);
-}
-
-/* ---- the disconnect watchdog ---- */
-
-static gboolean watchdog_fired(gpointer data);
-
-/* The next deadline and why it would fail there; false for none. */
-static bool next_deadline(const sb_ice *ice, gint64 *deadline, char *why, size_t len) {
-  gint64 t = (gint64)ice->timeout_ms * 1000;
-  if (ice->nice_state == NICE_COMPONENT_STATE_FAILED) {
-    *deadline = ice->bad_since + t;
-    g_strlcpy(why, "ice failed", len);
-  } else if (ice->nice_state == NICE_COMPONENT_STATE_DISCONNECTED && ice->was_connected) {
-    *deadline = ice->bad_since + t;
-    g_strlcpy(why, "ice disconnected", len);
-  } else if (ice->state == SB_ICE_CONNECTED) {
-    *deadline = ice->last_recv + t;
-    g_snprintf(why, len, "no packet received for %u ms", ice->timeout_ms);
-  } else {
-    return false;
-  }
-  return true;
-}
-
-static void watchdog_check(sb_ice *ice) {
-  stop_watchdog(ice);
-  gint64 deadline, now = g_get_monotonic_time();
-  char why[sizeof ice->reason];
-  if (ice->failed || ice->freed || !next_deadline(ice, &deadline, why, sizeof why)) return;
-  if (now >= deadline) {
-    fail(ice, why);
-    return;
-  }
-  ice->watchdog = g_timeout_source_new((guint)((deadline - now + 999) / 1000));
-  g_source_set_callback(ice->watchdog, watchdog_fired, ice, NULL);
-  g_source_attach(ice->watchdog, ice->ctx);
-}
-
-static gboolean watchdog_fired(gpointer data) {
-  watchdog_check(data);
-  return G_SOURCE_REMOVE;
-}
-
-/* ---- libnice signals and the receive callback ---- */
-
-static sb_ice_state map_state(const sb_ice *ice, NiceComponentState s) {
-  switch (s) {
-  case NICE_COMPONENT_STATE_CONNECTING: return SB_ICE_CHECKING;
-  case NICE_COMPONENT_STATE_CONNECTED:
-  case NICE_COMPONENT_STATE_READY: return SB_ICE_CONNECTED;
-  case NICE_COMPONENT_STATE_FAILED: return SB_ICE_FAILED;
-  case NICE_COMPONENT_STATE_DISCONNECTED: return ice->was_connected ? SB_ICE_CHECKING : SB_ICE_NEW;
-  default: return SB_ICE_NEW;
-  }
-}
-
-static bool is_bad(NiceComponentState s) {
-  return s == NICE_COMPONENT_STATE_FAILED || s == NICE_COMPONENT_STATE_DISCONNECTED;
-}
-
-static void on_nice_state(NiceAgent *agent, guint stream, guint component, guint state,
-                          gpointer data) {
-  sb_ice *ice = data;
-  if (stream != ice->stream || component != COMPONENT || ice->failed) return;
-  NiceComponentState old = ice->nice_state, s = state;
-  ice->nice_state = s;
-  gint64 now = g_get_monotonic_time();
-  if (is_bad(s) && !is_bad(old)) ice->bad_since = now;
-  sb_ice_state mapped = map_state(ice, s);
-  if (mapped == SB_ICE_CONNECTED && ice->state != SB_ICE_CONNECTED) {
-    ice->was_connected = true;
-    ice->last_recv = now;
-  }
-  set_state(ice, mapped);
-  watchdog_check(ice);
-}
-
-/* Host UDP candidates only (all we gather); public_ip replaces the address. */
-static void on_nice_candidate(NiceAgent *agent, NiceCandidate *c, gpointer data) {
-  sb_ice *ice = data;
-  if (c->stream_id != ice->stream || c->component_id != COMPONENT ||
-      c->type != NICE_CANDIDATE_TYPE_HOST || c->transport != NICE_CANDIDATE_TRANSPORT_UDP)
-    return;
-  char ip[NICE_ADDRESS_STRING_LEN];
-  nice_address_to_string(&c->addr, ip);
-  const char *shown = ip;
-  if (ice->public_ip && (guint)nice_address_ip_version(&c->addr) == ice->public_version)
-    shown = ice->public_ip;
-  char *s = g_strdup_printf("candidate:%s %u udp %u %s %u typ host", c->foundation, c->component_id,
-                            c->priority, shown, nice_address_get_port(&c->addr));
-  CALL(ice, on_candidate, s);
-  g_free(s);
-}
-
-static void on_nice_gathering_done(NiceAgent *agent, guint stream, gpointer data) {
-  sb_ice *ice = data;
-  if (stream == ice->stream) CALL(ice, on_candidate, NULL);
-}
-
-static void on_nice_recv(NiceAgent *agent, guint stream, guint component, guint len, gchar *buf,
-                         gpointer data) {
-  sb_ice *ice = data;
-  if (ice->failed || len == 0) return;
-  ice->last_recv = g_get_monotonic_time();
-  CALL(ice, on_data, (uint8_t *)buf, len);
-}
-
-/* ---- creation and destruction ---- */
 
 void sb_ice_config_init(sb_ice_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->lite = true;
   cfg->keepalive = true;
   cfg->disconnect_timeout_ms = 10000;
-}
-
-static void destroy(sb_ice *ice) {
-  nice_agent_close_async(ice->agent, NULL, NULL); /* no TURN here: completes at once */
-  g_object_unref(ice->agent);
-  g_main_context_unref(ice->ctx);
-  g_free(ice->ufrag);
-  g_free(ice->pwd);
-  g_free(ice->public_ip);
-  g_free(ice);
-}
-
-static gboolean destroy_idle(gpointer data) {
-  destroy(data);
-  return G_SOURCE_REMOVE;
-}
-
-static bool add_addresses(sb_ice *ice, const sb_ice_config *cfg) {
-  for (size_t i = 0; i < cfg->n_local_addrs; i++) {
-    NiceAddress a;
-    nice_address_init(&a);
-    if (!cfg->local_addrs[i] || !nice_address_set_from_string(&a, cfg->local_addrs[i]) ||
-        !nice_agent_add_local_address(ice->agent, &a))
-      return false;
-  }
-  if (cfg->public_ip) {
-    GInetAddress *pub = g_inet_address_new_from_string(cfg->public_ip);
-    if (!pub) return false;
-    ice->public_ip = g_inet_address_to_string(pub);
-    ice->public_version = g_inet_address_get_family(pub) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
-    g_object_unref(pub);
-  }
-  return true;
 }
 
 sb_ice *sb_ice_new(GMainContext *ctx, const sb_ice_config *cfg, const sb_ice_callbacks *cb,
@@ -228,69 +27,24 @@ sb_ice *sb_ice_new(GMainContext *ctx, const sb_ice_config *cfg, const sb_ice_cal
   if ((cfg->port_min || cfg->port_max) && (!cfg->port_min || cfg->port_min > cfg->port_max))
     return NULL;
   if (cfg->n_local_addrs && !cfg->local_addrs) return NULL;
-
-  NiceAgentOption opts = cfg->lite ? NICE_AGENT_OPTION_LITE_MODE : NICE_AGENT_OPTION_ICE_TRICKLE;
-  if (cfg->keepalive) opts |= NICE_AGENT_OPTION_CONSENT_FRESHNESS;
-  sb_ice *ice = g_new0(sb_ice, 1);
-  ice->ctx = g_main_context_ref(ctx ? ctx : g_main_context_default());
-  ice->agent = nice_agent_new_full(ice->ctx, NICE_COMPATIBILITY_RFC5245, opts);
-  ice->user = user;
-  if (cb) ice->cb = *cb;
-  ice->timeout_ms = cfg->disconnect_timeout_ms ? cfg->disconnect_timeout_ms : 10000;
-  ice->state = SB_ICE_NEW;
-  ice->nice_state = NICE_COMPONENT_STATE_DISCONNECTED;
-  g_object_set(ice->agent, "controlling-mode", (gboolean)(!cfg->lite && cfg->controlling),
-               "keepalive-conncheck", (gboolean)cfg->keepalive, "ice-tcp", FALSE, "upnp", FALSE,
-               NULL);
-  if (!add_addresses(ice, cfg)) goto fail;
-  ice->stream = nice_agent_add_stream(ice->agent, 1);
-  if (!ice->stream) goto fail;
-  if (cfg->port_max)
-    nice_agent_set_port_range(ice->agent, ice->stream, COMPONENT, cfg->port_min, cfg->port_max);
-  if (!nice_agent_get_local_credentials(ice->agent, ice->stream, &ice->ufrag, &ice->pwd)) goto fail;
-  g_signal_connect(ice->agent, "component-state-changed", G_CALLBACK(on_nice_state), ice);
-  g_signal_connect(ice->agent, "new-candidate-full", G_CALLBACK(on_nice_candidate), ice);
-  g_signal_connect(ice->agent, "candidate-gathering-done", G_CALLBACK(on_nice_gathering_done), ice);
-  nice_agent_attach_recv(ice->agent, ice->stream, COMPONENT, ice->ctx, on_nice_recv, ice);
-  return ice;
-fail:
-  destroy(ice);
-  return NULL;
+  return cfg->lite ? sb_ice_mux_new(ctx, cfg, cb, user) : sb_ice_nice_new(ctx, cfg, cb, user);
 }
 
 void sb_ice_free(sb_ice *ice) {
-  if (!ice || ice->freed) return;
-  ice->freed = true;
-  stop_watchdog(ice);
-  g_signal_handlers_disconnect_by_data(ice->agent, ice);
-  nice_agent_attach_recv(ice->agent, ice->stream, COMPONENT, ice->ctx, NULL, NULL);
-  if (ice->depth == 0) {
-    destroy(ice);
-    return;
-  }
-  /* Inside a callback libnice still uses the agent after we return. */
-  GSource *idle = g_idle_source_new();
-  g_source_set_callback(idle, destroy_idle, ice, NULL);
-  g_source_attach(idle, ice->ctx);
-  g_source_unref(idle);
+  if (ice) ice->ops->free(ice);
 }
 
-/* ---- local and remote description ---- */
-
 void sb_ice_local_credentials(const sb_ice *ice, const char **ufrag, const char **pwd) {
-  if (ufrag) *ufrag = ice->ufrag;
-  if (pwd) *pwd = ice->pwd;
+  ice->ops->local_credentials(ice, ufrag, pwd);
 }
 
 int sb_ice_gather(sb_ice *ice) {
-  if (ice->gathered || ice->freed) return SB_ESTATE;
-  if (!nice_agent_gather_candidates(ice->agent, ice->stream)) return SB_EIO;
-  ice->gathered = true;
-  return SB_OK;
+  int rc = ice->ops->gather(ice);
+  if (rc == SB_OK) ice->gathered = true;
+  return rc;
 }
 
-/* ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839), length within [min, max]. */
-static bool is_ice_chars(const char *s, size_t min, size_t max) {
+bool sb_ice_is_ice_chars(const char *s, size_t min, size_t max) {
   size_t n = s ? strlen(s) : 0;
   if (n < min || n > max) return false;
   for (size_t i = 0; i < n; i++)
@@ -299,9 +53,8 @@ static bool is_ice_chars(const char *s, size_t min, size_t max) {
 }
 
 int sb_ice_set_remote_credentials(sb_ice *ice, const char *ufrag, const char *pwd) {
-  if (!is_ice_chars(ufrag, 4, 256) || !is_ice_chars(pwd, 22, 256)) return SB_EINVAL;
-  if (ice->freed) return SB_ESTATE;
-  return nice_agent_set_remote_credentials(ice->agent, ice->stream, ufrag, pwd) ? SB_OK : SB_EIO;
+  if (!sb_ice_is_ice_chars(ufrag, 4, 256) || !sb_ice_is_ice_chars(pwd, 22, 256)) return SB_EINVAL;
+  return ice->ops->set_remote_credentials(ice, ufrag, pwd);
 }
 
 /* A decimal of 1..digits digits, no sign, within max. */
@@ -322,10 +75,11 @@ static const char *const types[] = {"host", "srflx", "prflx", "relay", NULL};
 static int check_candidate(char **t) {
   guint n = g_strv_length(t);
   guint64 component, priority, port;
-  if (n < 8 || n % 2 != 0 || !is_ice_chars(t[0], 1, 32) || !parse_uint(t[1], 3, 256, &component) ||
-      component == 0 || !parse_uint(t[3], 10, G_MAXUINT32, &priority) ||
-      !g_hostname_is_ip_address(t[4]) || !parse_uint(t[5], 5, 65535, &port) ||
-      strcmp(t[6], "typ") != 0 || !g_strv_contains(types, t[7]))
+  if (n < 8 || n % 2 != 0 || !sb_ice_is_ice_chars(t[0], 1, 32) ||
+      !parse_uint(t[1], 3, 256, &component) || component == 0 ||
+      !parse_uint(t[3], 10, G_MAXUINT32, &priority) || !g_hostname_is_ip_address(t[4]) ||
+      !parse_uint(t[5], 5, 65535, &port) || strcmp(t[6], "typ") != 0 ||
+      !g_strv_contains(types, t[7]))
     return SB_EINVAL;
   for (guint i = 8; i < n; i += 2)
     if (strcmp(t[i], "raddr") == 0 && !g_hostname_is_ip_address(t[i + 1])) return SB_EINVAL;
@@ -336,11 +90,8 @@ static int check_candidate(char **t) {
 }
 
 int sb_ice_add_remote_candidate(sb_ice *ice, const char *candidate) {
-  if (ice->freed || !ice->gathered) return SB_ESTATE;
-  if (!candidate || !*candidate) {
-    nice_agent_peer_candidate_gathering_done(ice->agent, ice->stream); /* trickle only */
-    return SB_OK;
-  }
+  if (!ice->gathered) return SB_ESTATE;
+  if (!candidate || !*candidate) return ice->ops->add_remote_candidate(ice, NULL);
   if (g_str_has_prefix(candidate, "a=")) candidate += 2;
   if (!g_str_has_prefix(candidate, "candidate:") || strlen(candidate) > MAX_CANDIDATE_LEN)
     return SB_EINVAL;
@@ -348,28 +99,16 @@ int sb_ice_add_remote_candidate(sb_ice *ice, const char *candidate) {
   int rc = check_candidate(tokens);
   g_strfreev(tokens);
   if (rc != SB_OK) return rc;
-
-  char *sdp = g_strconcat("a=", candidate, NULL);
-  NiceCandidate *c = nice_agent_parse_remote_candidate_sdp(ice->agent, ice->stream, sdp);
-  g_free(sdp);
-  if (!c) return SB_EINVAL;
-  GSList one = {c, NULL};
-  int added = nice_agent_set_remote_candidates(ice->agent, ice->stream, COMPONENT, &one);
-  nice_candidate_free(c);
-  return added < 0 ? SB_EIO : SB_OK;
+  return ice->ops->add_remote_candidate(ice, candidate);
 }
-
-/* ---- data, state, stats ---- */
 
 int sb_ice_send(sb_ice *ice, const uint8_t *data, size_t len) {
   if (!data || len == 0) return SB_EINVAL;
-  if (len > MAX_DATAGRAM) return SB_ETOOBIG;
-  if (ice->freed || ice->failed || ice->state != SB_ICE_CONNECTED) return SB_ESTATE;
-  gint n = nice_agent_send(ice->agent, ice->stream, COMPONENT, (guint)len, (const gchar *)data);
-  return n == (gint)len ? SB_OK : SB_EIO;
+  if (len > SB_ICE_MAX_DATAGRAM) return SB_ETOOBIG;
+  return ice->ops->send(ice, data, len);
 }
 
-sb_ice_state sb_ice_get_state(const sb_ice *ice) { return ice->state; }
+sb_ice_state sb_ice_get_state(const sb_ice *ice) { return ice->ops->get_state(ice); }
 
 const char *sb_ice_state_name(sb_ice_state state) {
   switch (state) {
@@ -382,26 +121,7 @@ const char *sb_ice_state_name(sb_ice_state state) {
   return "unknown";
 }
 
-static bool format_addr(const NiceAddress *a, char *out, size_t len) {
-  char ip[NICE_ADDRESS_STRING_LEN];
-  nice_address_to_string(a, ip);
-  bool v6 = nice_address_ip_version(a) == 6;
-  int n =
-      g_snprintf(out, len, "%s%s%s:%u", v6 ? "[" : "", ip, v6 ? "]" : "", nice_address_get_port(a));
-  return n > 0 && (size_t)n < len;
-}
-
 int sb_ice_selected_pair(sb_ice *ice, char *local, size_t local_len, char *remote,
                          size_t remote_len) {
-  NiceCandidate *l = NULL, *r = NULL;
-  if (ice->freed || !nice_agent_get_selected_pair(ice->agent, ice->stream, COMPONENT, &l, &r) ||
-      !l || !r)
-    return SB_ENOTFOUND;
-  char lbuf[NICE_ADDRESS_STRING_LEN + 8], rbuf[NICE_ADDRESS_STRING_LEN + 8];
-  if (!format_addr(&l->addr, lbuf, sizeof lbuf) || !format_addr(&r->addr, rbuf, sizeof rbuf) ||
-      strlen(lbuf) >= local_len || strlen(rbuf) >= remote_len)
-    return SB_ENOSPC;
-  memcpy(local, lbuf, strlen(lbuf) + 1);
-  memcpy(remote, rbuf, strlen(rbuf) + 1);
-  return SB_OK;
+  return ice->ops->selected_pair(ice, local, local_len, remote, remote_len);
 }

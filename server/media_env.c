@@ -1,7 +1,9 @@
 /* media_env.c - the media settings every peer connection shares: the DTLS
  * certificate and context, the ICE configuration (address, public address,
- * port range, lite or full, disconnect timeout). Built once at start;
- * read-only afterwards, so workers share it without locks. */
+ * port range, lite or full, disconnect timeout), and with ICE-lite each
+ * worker's UDP socket (udp_mux.c). Built once at start; read-only
+ * afterwards, so workers share it without locks (a worker's mux is used by
+ * that worker alone). */
 #include <string.h>
 
 #include "cert.h"
@@ -40,8 +42,53 @@ sb_media_env *sb_media_env_new(const char *media_address, const char *public_add
   return env;
 }
 
+int sb_media_env_start_workers(sb_media_env *env, sb_workers *ws, GError **error) {
+  if (!env->ice_lite) return SB_OK; /* full ICE: libnice binds per peer */
+  int n = sb_workers_count(ws);
+  env->muxes = g_new0(sb_udp_mux *, n);
+  env->n_muxes = n;
+  for (int i = 0; i < n; i++) {
+    char why[160];
+    /* Worker i takes the first free port of the range after worker i-1's. */
+    uint16_t lo = env->port_max
+                      ? (i ? (uint16_t)(sb_udp_mux_port(env->muxes[i - 1]) + 1) : env->port_min)
+                      : 0;
+    if (env->port_max && (lo == 0 || lo > env->port_max)) {
+      g_set_error(error, g_quark_from_static_string("sb-media"), 0,
+                  "media.port_min..port_max (%u-%u) has fewer free ports than workers (%d)",
+                  env->port_min, env->port_max, n);
+      return SB_EIO;
+    }
+    if (sb_udp_mux_new(sb_worker_context(sb_workers_get(ws, i)), env->address, lo, env->port_max,
+                       &env->muxes[i], why, sizeof why) < 0) {
+      g_set_error(error, g_quark_from_static_string("sb-media"), 0, "%s", why);
+      return SB_EIO;
+    }
+  }
+  return SB_OK;
+}
+
+void sb_media_env_stop_workers(sb_media_env *env) {
+  for (int i = 0; i < env->n_muxes; i++)
+    sb_udp_mux_free(env->muxes[i]);
+  g_clear_pointer(&env->muxes, g_free);
+  env->n_muxes = 0;
+}
+
+char *sb_media_env_describe(const sb_media_env *env) {
+  if (!env->n_muxes)
+    return g_strdup_printf("%s (full ICE, UDP %u-%u)", env->address, env->port_min, env->port_max);
+  GString *s = g_string_new(env->address);
+  g_string_append(s, " UDP ");
+  for (int i = 0; i < env->n_muxes; i++)
+    g_string_append_printf(s, "%s%u", i ? "," : "", sb_udp_mux_port(env->muxes[i]));
+  g_string_append(s, " (ICE-lite)");
+  return g_string_free(s, FALSE);
+}
+
 void sb_media_env_free(sb_media_env *env) {
   if (!env) return;
+  sb_media_env_stop_workers(env);
   sb_dtls_ctx_unref(env->dtls);
   sb_cert_unref(env->cert);
   g_free(env->address);
@@ -53,9 +100,10 @@ const char *sb_media_env_fingerprint(const sb_media_env *env) {
   return sb_cert_fingerprint(env->cert);
 }
 
-void sb_media_env_ice_config(const sb_media_env *env, sb_ice_config *cfg) {
+void sb_media_env_ice_config(const sb_media_env *env, int worker, sb_ice_config *cfg) {
   sb_ice_config_init(cfg);
   cfg->lite = env->ice_lite;
+  cfg->mux = worker >= 0 && worker < env->n_muxes ? env->muxes[worker] : NULL;
   cfg->controlling = false;
   cfg->local_addrs = (const char *const *)&env->address;
   cfg->n_local_addrs = 1;

@@ -34,26 +34,20 @@ static void fail(sb_peer *peer, const char *reason) {
 
 /* ---- DTLS ---- */
 
-static gboolean dtls_timer_cb(gpointer data);
-
 static void clear_source(GSource **src);
 
 static void dtls_schedule(sb_peer *peer) {
-  clear_source(&peer->dtls_timer);
   int64_t us = peer->dtls ? sb_dtls_timeout_us(peer->dtls) : -1;
-  if (us < 0) return;
-  peer->dtls_timer = g_timeout_source_new((guint)(us / 1000 + 1));
-  g_source_set_callback(peer->dtls_timer, dtls_timer_cb, peer, NULL);
-  g_source_attach(peer->dtls_timer, g_main_context_get_thread_default());
+  if (us < 0)
+    sb_timer_stop(peer->dtls_timer);
+  else
+    sb_timer_start(peer->dtls_timer, (unsigned)(us / 1000 + 1));
 }
 
-static gboolean dtls_timer_cb(gpointer data) {
+static void dtls_timer_cb(void *data) {
   sb_peer *peer = data;
-  g_source_unref(peer->dtls_timer);
-  peer->dtls_timer = NULL;
   sb_dtls_handle_timeout(peer->dtls);
   dtls_schedule(peer);
-  return G_SOURCE_REMOVE;
 }
 
 /* The browser's first DTLS flight can arrive a moment before libnice says
@@ -84,7 +78,7 @@ static void dtls_connected(void *user, const sb_srtp_keys *keys) {
     return;
   }
   peer->media_ready = true;
-  clear_source(&peer->setup_timer);
+  sb_timer_stop(peer->setup_timer);
   g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "%s: media connected (%s)", peer->p->id,
         sb_srtp_profile_name(keys->profile));
   sb_peer_media_start(peer);
@@ -157,12 +151,9 @@ static void clear_source(GSource **src) {
   }
 }
 
-static gboolean setup_timeout_cb(gpointer data) {
+static void setup_timeout_cb(void *data) {
   sb_peer *peer = data;
-  g_source_unref(peer->setup_timer);
-  peer->setup_timer = NULL;
   if (!peer->media_ready) fail(peer, "no media connection within the set-up time");
-  return G_SOURCE_REMOVE;
 }
 
 sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
@@ -174,9 +165,13 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
   peer->early_candidates = g_ptr_array_new_with_free_func(g_free);
   peer->dtls_backlog = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   peer->rtcp_ssrc = g_random_int() | 1;
+  GMainContext *ctx = g_main_context_get_thread_default();
+  peer->dtls_timer = sb_timer_new(ctx, dtls_timer_cb, peer);
+  peer->setup_timer = sb_timer_new(ctx, setup_timeout_cb, peer);
+  peer->rtcp_timer = sb_timer_new(ctx, sb_peer_media_rtcp_timer_cb, peer);
 
   sb_ice_config cfg;
-  sb_media_env_ice_config(env, &cfg);
+  sb_media_env_ice_config(env, sb_worker_index(p->room->worker), &cfg);
   static const sb_ice_callbacks icb = {.on_candidate = ice_candidate,
                                        .on_state = ice_state,
                                        .on_data = ice_data,
@@ -191,10 +186,7 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
     peer->failed = true;
     sb_room_request_remove(p, "failed");
   } else {
-    guint ms = MAX(SETUP_TIMEOUT_MS, env->disconnect_timeout_ms);
-    peer->setup_timer = g_timeout_source_new(ms);
-    g_source_set_callback(peer->setup_timer, setup_timeout_cb, peer, NULL);
-    g_source_attach(peer->setup_timer, g_main_context_get_thread_default());
+    sb_timer_start(peer->setup_timer, MAX(SETUP_TIMEOUT_MS, env->disconnect_timeout_ms));
   }
   return peer;
 }
@@ -211,9 +203,9 @@ void sb_peer_free(sb_peer *peer) {
     sb_sink *sink = peer->sinks->pdata[peer->sinks->len - 1];
     sb_peer_remove_sink(peer, sink->track);
   }
-  clear_source(&peer->dtls_timer);
+  g_clear_pointer(&peer->dtls_timer, sb_timer_free);
   clear_source(&peer->offer_idle);
-  clear_source(&peer->setup_timer);
+  g_clear_pointer(&peer->setup_timer, sb_timer_free);
   if (peer->dtls && peer->media_ready) sb_dtls_close(peer->dtls);
   sb_dtls_free(peer->dtls);
   sb_srtp_free(peer->srtp);

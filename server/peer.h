@@ -19,6 +19,13 @@ typedef struct sb_sink sb_sink;
 sb_media_env *sb_media_env_new(const char *media_address, const char *public_address, int port_min,
                                int port_max, gboolean ice_lite, int disconnect_timeout_ms,
                                const char *cert_path, const char *key_path, GError **error);
+/* With ICE-lite, binds one UDP socket per worker (ports from the range, in
+ * worker order) and starts receiving on each worker's context. */
+int sb_media_env_start_workers(sb_media_env *env, sb_workers *ws, GError **error);
+/* Closes the workers' sockets; after the workers stopped. */
+void sb_media_env_stop_workers(sb_media_env *env);
+/* "ADDRESS UDP PORTS (mode)" for the start-up log; caller frees. */
+char *sb_media_env_describe(const sb_media_env *env);
 void sb_media_env_free(sb_media_env *env);
 /* "sha-256 AB:CD:..." of the server's DTLS certificate. */
 const char *sb_media_env_fingerprint(const sb_media_env *env);

@@ -118,12 +118,22 @@ static void forward(sb_pub *pub, const uint8_t *data, size_t len, const sb_rtp_h
   }
 }
 
+/* The peer's first authentic SRTP/SRTCP proves it finished the DTLS
+ * handshake: OpenSSL's state can go (dtls.h). */
+static inline void handshake_proven(sb_peer *peer) {
+  if (G_UNLIKELY(!peer->dtls_released)) {
+    peer->dtls_released = true;
+    sb_dtls_release(peer->dtls);
+  }
+}
+
 static void on_rtp(sb_peer *peer, uint8_t *data, size_t len) {
   size_t n = len;
   if (sb_srtp_unprotect_rtp(peer->srtp, data, &n) < 0) {
     peer->dropped++;
     return;
   }
+  handshake_proven(peer);
   sb_rtp_header h;
   if (sb_rtp_parse(data, n, &h) < 0) {
     peer->dropped++;
@@ -170,6 +180,7 @@ static void on_rtcp(sb_peer *peer, uint8_t *data, size_t len) {
     peer->dropped++;
     return;
   }
+  handshake_proven(peer);
   peer->rtcp_in++;
   sb_rtcp_iter it;
   sb_rtcp_packet p;
@@ -279,18 +290,15 @@ static void send_reports(sb_peer *peer) {
   if (pos) sb_peer_send_rtcp(peer, buf, pos, sizeof buf);
 }
 
-static gboolean rtcp_timer_cb(gpointer data) {
+void sb_peer_media_rtcp_timer_cb(void *data) {
   sb_peer *peer = data;
-  if (peer->media_ready && !peer->failed) send_reports(peer);
-  return G_SOURCE_CONTINUE;
+  if (!peer->media_ready || peer->failed) return;
+  sb_timer_start(peer->rtcp_timer, RTCP_INTERVAL_MS);
+  send_reports(peer);
 }
 
 void sb_peer_media_start(sb_peer *peer) {
-  if (!peer->rtcp_timer) {
-    peer->rtcp_timer = g_timeout_source_new(RTCP_INTERVAL_MS);
-    g_source_set_callback(peer->rtcp_timer, rtcp_timer_cb, peer, NULL);
-    g_source_attach(peer->rtcp_timer, g_main_context_get_thread_default());
-  }
+  if (!sb_timer_armed(peer->rtcp_timer)) sb_timer_start(peer->rtcp_timer, RTCP_INTERVAL_MS);
   /* Whoever forwards to us starts with a keyframe. */
   for (guint i = 0; i < peer->sinks->len; i++) {
     sb_sink *sink = peer->sinks->pdata[i];
@@ -299,10 +307,4 @@ void sb_peer_media_start(sb_peer *peer) {
   }
 }
 
-void sb_peer_media_stop(sb_peer *peer) {
-  if (peer->rtcp_timer) {
-    g_source_destroy(peer->rtcp_timer);
-    g_source_unref(peer->rtcp_timer);
-    peer->rtcp_timer = NULL;
-  }
-}
+void sb_peer_media_stop(sb_peer *peer) { g_clear_pointer(&peer->rtcp_timer, sb_timer_free); }

@@ -16,6 +16,7 @@
 #include "ice.h"
 #include "peer.h"
 #include "srtp.h"
+#include "timers.h"
 
 struct sb_media_env {
   sb_cert *cert;
@@ -25,9 +26,12 @@ struct sb_media_env {
   uint16_t port_min, port_max;
   gboolean ice_lite;
   unsigned disconnect_timeout_ms;
+  sb_udp_mux **muxes; /* ICE-lite: one per worker, by worker index */
+  int n_muxes;
 };
 
-void sb_media_env_ice_config(const sb_media_env *env, sb_ice_config *cfg);
+/* The ICE settings for a peer on worker `worker` (its index). */
+void sb_media_env_ice_config(const sb_media_env *env, int worker, sb_ice_config *cfg);
 
 /* A track this peer publishes (one of the browser's sections). */
 typedef struct {
@@ -65,14 +69,15 @@ struct sb_peer {
   GPtrArray *pubs;             /* sb_pub* */
   GPtrArray *sinks;            /* sb_sink* */
   GPtrArray *early_candidates; /* remote candidates before the first offer */
-  GSource *dtls_timer;
-  GSource *rtcp_timer;
-  GSource *offer_idle;     /* a renegotiation scheduled for this loop iteration */
-  GSource *setup_timer;    /* ends a connection that never reaches media */
-  GPtrArray *dtls_backlog; /* GBytes*: DTLS datagrams written before ICE was up */
-  uint32_t rtcp_ssrc;      /* our SSRC for receiver reports and feedback */
+  sb_timer *dtls_timer;        /* DTLS retransmissions */
+  sb_timer *rtcp_timer;        /* our reports, every second once media flows */
+  GSource *offer_idle;         /* a renegotiation scheduled for this loop iteration */
+  sb_timer *setup_timer;       /* ends a connection that never reaches media */
+  GPtrArray *dtls_backlog;     /* GBytes*: DTLS datagrams written before ICE was up */
+  uint32_t rtcp_ssrc;          /* our SSRC for receiver reports and feedback */
   bool ice_connected;
-  bool media_ready; /* SRTP keys in place */
+  bool media_ready;   /* SRTP keys in place */
+  bool dtls_released; /* OpenSSL's DTLS state freed (sb_dtls_release) */
   bool failed;
   /* Counters for stats. */
   uint64_t rtp_in, rtp_out, rtcp_in, rtcp_out, dropped;
@@ -81,7 +86,10 @@ struct sb_peer {
 /* peer_media.c */
 void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len);
 void sb_peer_media_start(sb_peer *peer);
+/* Frees the report timer: only when the peer goes. */
 void sb_peer_media_stop(sb_peer *peer);
+/* The report timer's callback (made by peer.c, run by peer_media.c). */
+void sb_peer_media_rtcp_timer_cb(void *data);
 /* Recomputes a sink's payload-type and extension maps. */
 void sb_peer_sink_update_maps(sb_sink *sink);
 int sb_peer_send_rtcp(sb_peer *peer, uint8_t *buf, size_t len, size_t cap);

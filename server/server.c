@@ -75,6 +75,7 @@ sb_server *sb_server_new(const sb_config *cfg, GMainLoop *loop, GError **error) 
     goto fail;
   }
   srv->workers = sb_workers_start(cfg->workers);
+  if (sb_media_env_start_workers(srv->media, srv->workers, error) < 0) goto fail;
   sb_rooms_config rc = {.max_rooms = cfg->max_rooms,
                         .max_participants = cfg->max_participants,
                         .default_plugin = cfg->default_plugin};
@@ -99,10 +100,12 @@ sb_server *sb_server_new(const sb_config *cfg, GMainLoop *loop, GError **error) 
   char *names = sb_plugins_names(srv->plugins);
   int port = sb_http_port(srv->http);
   const char *host = g_str_equal(cfg->http_address, "0.0.0.0") ? "localhost" : cfg->http_address;
+  char *media = sb_media_env_describe(srv->media);
   g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO,
         "switchboard %s: %d media worker(s), media on %s%s%s, plugins: %s", PACKAGE_VERSION,
-        sb_workers_count(srv->workers), cfg->media_address,
-        *cfg->public_address ? " advertised as " : "", cfg->public_address, names);
+        sb_workers_count(srv->workers), media, *cfg->public_address ? " advertised as " : "",
+        cfg->public_address, names);
+  g_free(media);
   printf("Switchboard is running: open http://%s:%d/ in two browser tabs (Ctrl-C stops it)\n", host,
          port);
   fflush(stdout);

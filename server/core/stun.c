@@ -449,3 +449,8 @@ int sb_stun_write_binding_error(uint8_t *buf, size_t cap, const uint8_t txid[SB_
   sb_stun_put_fingerprint(&w);
   return sb_stun_writer_finish(&w);
 }
+
+bool sb_stun_addr_equal(const sb_stun_addr *x, const sb_stun_addr *y) {
+  return x->family == y->family && x->port == y->port &&
+         memcmp(x->ip, y->ip, x->family == 6 ? 16 : 4) == 0;
+}

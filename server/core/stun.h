@@ -92,6 +92,9 @@ bool sb_stun_is_stun(const uint8_t *data, size_t len);
  * written only on success. */
 int sb_stun_parse(const uint8_t *data, size_t len, sb_stun_msg *out);
 
+/* Same family, port and address bytes. */
+bool sb_stun_addr_equal(const sb_stun_addr *x, const sb_stun_addr *y);
+
 /* Checks the MESSAGE-INTEGRITY of a parsed message against `key` (for ICE:
  * the password of the agent the request is addressed to, as bytes).
  * SB_OK when it matches, SB_ENOTFOUND when the message has none,

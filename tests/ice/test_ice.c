@@ -1,21 +1,26 @@
-/* test_ice.c - the ICE adapter (server/ice.c) against a plain libnice agent,
- * both in this process on one GMainContext, over 127.0.0.1: connection in
- * lite and full mode, data both ways byte for byte, the disconnect timeout,
- * rejected remote candidates and credentials, NAT 1:1 rewriting and the port
- * range. It sends real UDP, so it runs in its own network namespace:
- * tests/ice/run_ice.sh. */
+/* test_ice.c - the ICE adapter (server/ice.c; lite on a udp_mux, full on
+ * libnice) against a plain libnice agent, both in this process on one
+ * GMainContext, over 127.0.0.1: connection in lite and full mode, data both
+ * ways byte for byte, the disconnect timeout, rejected remote candidates and
+ * credentials, NAT 1:1 rewriting and the port range. It sends real UDP, so it runs in its own
+ * network namespace: tests/ice/run_ice.sh. */
 #include <gio/gio.h>
 #include <nice/agent.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "ice.h"
+#include "udp_mux.h"
 
 #define MAX_PACKETS 300
 #define WINDOW      16 /* packets in flight per direction: no loss on loopback */
 #define TIMEOUT_MS  1500
 
 static const char *const lo[] = {"127.0.0.1"};
+/* The lite agents' shared socket: one per fixture, on its context. */
+static sb_udp_mux *test_mux;
+#define MUX_PORT_MIN 47000
+#define MUX_PORT_MAX 47009
 
 typedef struct {
   GMainContext *ctx;
@@ -140,6 +145,10 @@ static fixture *fixture_new(void) {
   f->ctx = g_main_context_new();
   g_main_context_push_thread_default(f->ctx);
   f->srv_cands = g_ptr_array_new_with_free_func(g_free);
+  char why[160];
+  g_assert_cmpint(
+      sb_udp_mux_new(f->ctx, "127.0.0.1", MUX_PORT_MIN, MUX_PORT_MAX, &test_mux, why, sizeof why),
+      ==, SB_OK);
   return f;
 }
 
@@ -164,6 +173,8 @@ static void fixture_free(fixture *f) {
   sb_ice_free(f->srv);
   if (f->cli) client_free(f);
   run_until(f, never, 20); /* let deferred releases run */
+  sb_udp_mux_free(test_mux);
+  test_mux = NULL;
   g_ptr_array_unref(f->srv_cands);
   g_main_context_pop_thread_default(f->ctx);
   g_main_context_unref(f->ctx);
@@ -250,6 +261,7 @@ static sb_ice_config loopback_config(bool lite) {
   sb_ice_config cfg;
   sb_ice_config_init(&cfg);
   cfg.lite = lite;
+  cfg.mux = test_mux;
   cfg.local_addrs = lo;
   cfg.n_local_addrs = 1;
   cfg.disconnect_timeout_ms = TIMEOUT_MS;
@@ -379,9 +391,7 @@ static void test_free_inside_callback(void) {
 static void test_public_ip_and_port_range(void) {
   fixture *f = fixture_new();
   sb_ice_config cfg = loopback_config(true);
-  cfg.public_ip = "203.0.113.7";
-  cfg.port_min = 47000;
-  cfg.port_max = 47009;
+  cfg.public_ip = "203.0.113.7"; /* the port range is the mux's */
   f->srv = sb_ice_new(f->ctx, &cfg, &srv_cbs, f);
   g_assert_nonnull(f->srv);
   const char *ufrag, *pwd;
@@ -399,8 +409,9 @@ static void test_public_ip_and_port_range(void) {
   const char *at = strstr(c, " 203.0.113.7 ");
   g_assert_nonnull(at);
   unsigned port = (unsigned)g_ascii_strtoull(at + strlen(" 203.0.113.7 "), NULL, 10);
-  g_assert_cmpuint(port, >=, 47000);
-  g_assert_cmpuint(port, <=, 47009);
+  g_assert_cmpuint(port, >=, MUX_PORT_MIN);
+  g_assert_cmpuint(port, <=, MUX_PORT_MAX);
+  g_assert_cmpuint(port, ==, sb_udp_mux_port(test_mux));
   g_assert_true(g_str_has_suffix(c, " typ host"));
   char l[64], r[64];
   g_assert_cmpint(sb_ice_selected_pair(f->srv, l, sizeof l, r, sizeof r), ==, SB_ENOTFOUND);
@@ -410,9 +421,15 @@ static void test_public_ip_and_port_range(void) {
 static void test_bad_config(void) {
   static const char *const not_ip[] = {"not-an-ip"};
   GMainContext *ctx = g_main_context_new();
-  sb_ice_config cfg = loopback_config(true);
+  char why[160];
+  g_assert_cmpint(sb_udp_mux_new(ctx, "127.0.0.1", 0, 0, &test_mux, why, sizeof why), ==, SB_OK);
+  sb_ice_config cfg = loopback_config(false);
   cfg.local_addrs = not_ip;
   g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
+  cfg = loopback_config(true);
+  cfg.mux = NULL; /* lite needs the worker's socket */
+  g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
+  g_assert_null(sb_ice_new(ctx, NULL, NULL, NULL)); /* the defaults are lite */
   cfg = loopback_config(true);
   cfg.public_ip = "public";
   g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
@@ -421,11 +438,20 @@ static void test_bad_config(void) {
   g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
   cfg.port_min = 0;
   g_assert_null(sb_ice_new(ctx, &cfg, NULL, NULL));
-  sb_ice *ice = sb_ice_new(ctx, NULL, NULL, NULL); /* defaults, no callbacks */
+  cfg = loopback_config(true);
+  sb_ice *ice = sb_ice_new(ctx, &cfg, NULL, NULL); /* no callbacks */
   g_assert_nonnull(ice);
   g_assert_cmpint(sb_ice_get_state(ice), ==, SB_ICE_NEW);
+  g_assert_cmpint(sb_ice_gather(ice), ==, SB_OK);
   sb_ice_free(ice);
   sb_ice_free(NULL);
+  sb_udp_mux_free(test_mux);
+  test_mux = NULL;
+  /* Bad mux settings. */
+  sb_udp_mux *m = NULL;
+  g_assert_cmpint(sb_udp_mux_new(ctx, "not-an-ip", 0, 0, &m, why, sizeof why), ==, SB_EINVAL);
+  g_assert_cmpint(sb_udp_mux_new(ctx, "127.0.0.1", 6000, 5000, &m, why, sizeof why), ==, SB_EINVAL);
+  g_assert_null(m);
   g_assert_cmpstr(sb_ice_state_name(SB_ICE_CONNECTED), ==, "connected");
   g_assert_cmpstr(sb_ice_state_name((sb_ice_state)42), ==, "unknown");
   g_main_context_unref(ctx);

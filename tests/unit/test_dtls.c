@@ -484,6 +484,52 @@ static void test_close_notify(void) {
   world_clear(&w);
 }
 
+/* After release the endpoint holds no OpenSSL state: stray records are
+ * ignored, nothing is sent (not even close_notify), and the peer's
+ * close_notify still ends it. */
+static void test_release(void) {
+  world w;
+  world_init(&w, NULL, NULL, 0);
+  exchange_fingerprints(&w);
+  g_assert_cmpint(sb_dtls_release(w.server.dtls), ==, SB_ESTATE); /* not connected yet */
+  handshake(&w);
+  assert_connected(&w, SB_SRTP_AEAD_AES_128_GCM);
+  g_assert_cmpint(sb_dtls_release(w.server.dtls), ==, SB_OK);
+  g_assert_cmpint(sb_dtls_release(w.server.dtls), ==, SB_OK);
+  g_assert_cmpint(sb_dtls_timeout_us(w.server.dtls), ==, -1);
+  g_assert_cmpint(sb_dtls_handle_timeout(w.server.dtls), ==, SB_OK);
+  int sent = w.server.sent;
+  /* A retransmitted handshake record (epoch 0) and application data
+   * (epoch 1): ignored. */
+  static const uint8_t hs[] = {22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0};
+  static const uint8_t app[] = {23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 7, 0, 2, 0xaa, 0xbb};
+  static const uint8_t plain_alert[] = {21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 1, 0};
+  g_assert_cmpint(sb_dtls_handle(w.server.dtls, hs, sizeof hs), ==, SB_OK);
+  g_assert_cmpint(sb_dtls_handle(w.server.dtls, app, sizeof app), ==, SB_OK);
+  g_assert_cmpint(sb_dtls_handle(w.server.dtls, plain_alert, sizeof plain_alert), ==, SB_OK);
+  g_assert_cmpint(sb_dtls_handle(w.server.dtls, app, 5), ==, SB_EINVAL); /* still framed */
+  g_assert_cmpint(sb_dtls_state(w.server.dtls), ==, SB_DTLS_STATE_CONNECTED);
+  g_assert_cmpint(w.server.sent, ==, sent);
+  /* The browser closes: its encrypted close_notify ends the session. */
+  g_assert_cmpint(sb_dtls_close(w.client.dtls), ==, SB_OK);
+  pump(&w);
+  g_assert_cmpint(w.server.closed, ==, 1);
+  g_assert_cmpint(sb_dtls_state(w.server.dtls), ==, SB_DTLS_STATE_CLOSED);
+  g_assert_cmpint(w.server.sent, ==, sent); /* no answer */
+  world_clear(&w);
+
+  /* A released endpoint closed locally sends nothing. */
+  world_init(&w, NULL, NULL, 0);
+  exchange_fingerprints(&w);
+  handshake(&w);
+  g_assert_cmpint(sb_dtls_release(w.server.dtls), ==, SB_OK);
+  sent = w.server.sent;
+  g_assert_cmpint(sb_dtls_close(w.server.dtls), ==, SB_OK);
+  g_assert_cmpint(w.server.sent, ==, sent);
+  g_assert_cmpint(sb_dtls_state(w.server.dtls), ==, SB_DTLS_STATE_CLOSED);
+  world_clear(&w);
+}
+
 /* Malformed datagrams are refused before OpenSSL sees them; well-framed
  * junk is dropped or fails the handshake, never crashes. */
 static void test_garbage(void) {
@@ -649,6 +695,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/dtls/retransmit/client-last-flight-lost", test_retransmit_client_last_flight);
   g_test_add_func("/dtls/retransmit/server-last-flight-lost", test_retransmit_server_last_flight);
   g_test_add_func("/dtls/close-notify", test_close_notify);
+  g_test_add_func("/dtls/release", test_release);
   g_test_add_func("/dtls/garbage-refused", test_garbage);
   g_test_add_func("/dtls/api-misuse", test_api_misuse);
   g_test_add_func("/dtls/free-mid-handshake", test_free_mid_handshake);

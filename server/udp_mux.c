@@ -1,0 +1,425 @@
+/* udp_mux.c - one UDP socket per media worker, read with recvmmsg, written
+ * with sendmmsg, demultiplexed by ufrag and address. See udp_mux.h.
+ *
+ * The socket is one GSource on the worker's context (instead of one per
+ * peer connection, as with libnice), so a wake-up costs the same however
+ * many peers the worker has, and one system call moves up to BATCH
+ * datagrams each way. No allocation per packet: receive and send slots are
+ * allocated with the mux. */
+#define _GNU_SOURCE
+#include "udp_mux.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/error.h"
+
+#define BATCH       32   /* datagrams per recvmmsg / sendmmsg */
+#define SLOT        2048 /* bytes per slot; larger datagrams are truncated (dropped) */
+#define MAX_ROUNDS  16   /* batches per dispatch, so timers are not starved */
+#define SOCK_BUFFER (4 << 20)
+#define MAX_DGRAM   65507
+
+typedef struct {
+  const sb_udp_mux_handler *h;
+  void *user;
+} route;
+
+typedef struct {
+  GSource source;
+  sb_udp_mux *mux;
+} mux_source;
+
+struct sb_udp_mux {
+  int fd;
+  int family; /* AF_INET or AF_INET6 */
+  char ip[INET6_ADDRSTRLEN];
+  uint16_t port;
+  GSource *source;
+  gpointer tag;
+  GHashTable *by_ufrag; /* char* -> route* */
+  GHashTable *by_addr;  /* sb_stun_addr* -> route* */
+  /* receive slots */
+  struct mmsghdr rx[BATCH];
+  struct iovec rx_iov[BATCH];
+  struct sockaddr_storage rx_from[BATCH];
+  uint8_t *rx_buf;
+  /* send queue */
+  bool batching;
+  unsigned tx_n;
+  struct mmsghdr tx[BATCH];
+  struct iovec tx_iov[BATCH];
+  struct sockaddr_storage tx_to[BATCH];
+  uint8_t *tx_buf;
+  sb_udp_mux_stats stats;
+  /* Wake-up coalescing: while busy, the socket rests hold_us after each
+   * wake-up so that the next one finds more datagrams. */
+  int64_t hold_us;
+  bool holding;
+  int64_t window_start;
+  uint64_t window_packets;
+  bool busy;
+  uint64_t wakeups;
+};
+
+/* ---- addresses ---- */
+
+static guint addr_hash(gconstpointer p) {
+  const sb_stun_addr *a = p;
+  guint h = 2166136261u ^ a->family;
+  h = (h ^ a->port) * 16777619u;
+  size_t n = a->family == 6 ? 16 : 4;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ a->ip[i]) * 16777619u;
+  return h;
+}
+
+static gboolean addr_eq(gconstpointer x, gconstpointer y) { return sb_stun_addr_equal(x, y); }
+
+static bool from_sockaddr(const struct sockaddr_storage *ss, sb_stun_addr *a) {
+  memset(a, 0, sizeof *a);
+  if (ss->ss_family == AF_INET) {
+    const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+    a->family = 4;
+    a->port = ntohs(in->sin_port);
+    memcpy(a->ip, &in->sin_addr, 4);
+    return true;
+  }
+  if (ss->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+    a->family = 6;
+    a->port = ntohs(in6->sin6_port);
+    memcpy(a->ip, &in6->sin6_addr, 16);
+    return true;
+  }
+  return false;
+}
+
+static socklen_t to_sockaddr(const sb_udp_mux *mux, const sb_stun_addr *a,
+                             struct sockaddr_storage *ss) {
+  memset(ss, 0, sizeof(struct sockaddr_in6));
+  if (a->family == 4 && mux->family == AF_INET) {
+    struct sockaddr_in *in = (struct sockaddr_in *)ss;
+    in->sin_family = AF_INET;
+    in->sin_port = htons(a->port);
+    memcpy(&in->sin_addr, a->ip, 4);
+    return sizeof *in;
+  }
+  if (a->family == 6 && mux->family == AF_INET6) {
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(a->port);
+    memcpy(&in6->sin6_addr, a->ip, 16);
+    return sizeof *in6;
+  }
+  return 0;
+}
+
+/* ---- sending ---- */
+
+static void flush(sb_udp_mux *mux) {
+  unsigned done = 0;
+  while (done < mux->tx_n) {
+    int n = sendmmsg(mux->fd, mux->tx + done, mux->tx_n - done, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      /* The first datagram is refused (buffer full, unreachable): drop it
+       * and carry on with the rest. */
+      mux->stats.tx_errors++;
+      done++;
+      continue;
+    }
+    done += (unsigned)n;
+    mux->stats.tx_batches++;
+    mux->stats.tx_packets += (unsigned)n;
+  }
+  mux->tx_n = 0;
+}
+
+int sb_udp_mux_send(sb_udp_mux *mux, const sb_stun_addr *to, const uint8_t *data, size_t len) {
+  if (!data || len == 0) return SB_EINVAL;
+  if (len > MAX_DGRAM) return SB_ETOOBIG;
+  if (mux->batching && len <= SLOT) {
+    if (mux->tx_n == BATCH) flush(mux);
+    unsigned i = mux->tx_n;
+    socklen_t sl = to_sockaddr(mux, to, &mux->tx_to[i]);
+    if (!sl) return SB_EINVAL;
+    memcpy(mux->tx_iov[i].iov_base, data, len);
+    mux->tx_iov[i].iov_len = len;
+    mux->tx[i].msg_hdr.msg_namelen = sl;
+    mux->tx_n++;
+    return SB_OK;
+  }
+  struct sockaddr_storage ss;
+  socklen_t sl = to_sockaddr(mux, to, &ss);
+  if (!sl) return SB_EINVAL;
+  if (mux->tx_n) flush(mux); /* keep the order */
+  ssize_t n;
+  do
+    n = sendto(mux->fd, data, len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl);
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t)len) {
+    mux->stats.tx_errors++;
+    return SB_EIO;
+  }
+  mux->stats.tx_packets++;
+  mux->stats.tx_batches++;
+  return SB_OK;
+}
+
+/* ---- receiving ---- */
+
+static void deliver(sb_udp_mux *mux, uint8_t *data, size_t len, const sb_stun_addr *from) {
+  route *r = g_hash_table_lookup(mux->by_addr, from);
+  if (len >= SB_STUN_HEADER_LEN && data[0] < 4 && sb_stun_is_stun(data, len)) {
+    sb_stun_msg m;
+    char ufrag[SB_STUN_MAX_LEN];
+    if (sb_stun_parse(data, len, &m) < 0) {
+      mux->stats.rx_bad++;
+      return;
+    }
+    if (m.username) {
+      const uint8_t *colon = memchr(m.username, ':', m.username_len);
+      size_t n = colon ? (size_t)(colon - m.username) : 0;
+      if (colon && n < sizeof ufrag) {
+        memcpy(ufrag, m.username, n);
+        ufrag[n] = 0;
+        route *u = g_hash_table_lookup(mux->by_ufrag, ufrag);
+        if (u) {
+          u->h->on_stun(u->user, data, len, &m, from);
+          return;
+        }
+      }
+    }
+    /* Not a check for anyone here (a response, an indication, or a stale
+     * ufrag): an endpoint that knows the address may still want it. */
+    if (r) {
+      r->h->on_stun(r->user, data, len, &m, from);
+      return;
+    }
+    mux->stats.rx_unknown++;
+    return;
+  }
+  if (!r) {
+    mux->stats.rx_unknown++;
+    return;
+  }
+  r->h->on_data(r->user, data, len);
+}
+
+static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
+  sb_udp_mux *mux = ((mux_source *)source)->mux;
+  if (mux->holding) {
+    mux->holding = false;
+    g_source_set_ready_time(source, -1);
+    g_source_modify_unix_fd(source, mux->tag, G_IO_IN | G_IO_ERR);
+  }
+  uint64_t before = mux->stats.rx_packets;
+  mux->wakeups++;
+  GIOCondition cond = g_source_query_unix_fd(source, mux->tag);
+  if (cond & (G_IO_ERR | G_IO_HUP)) {
+    /* An ICMP error queued on the socket: read and forget it. */
+    int err = 0;
+    socklen_t el = sizeof err;
+    getsockopt(mux->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+  }
+  mux->batching = true;
+  for (int round = 0; round < MAX_ROUNDS; round++) {
+    for (unsigned i = 0; i < BATCH; i++) {
+      mux->rx_iov[i].iov_len = SLOT;
+      mux->rx[i].msg_hdr.msg_namelen = sizeof mux->rx_from[i];
+      mux->rx[i].msg_hdr.msg_flags = 0;
+    }
+    int n = recvmmsg(mux->fd, mux->rx, BATCH, MSG_DONTWAIT, NULL);
+    if (n <= 0) break;
+    mux->stats.rx_batches++;
+    for (int i = 0; i < n; i++) {
+      struct msghdr *h = &mux->rx[i].msg_hdr;
+      size_t len = mux->rx[i].msg_len;
+      sb_stun_addr from;
+      mux->stats.rx_packets++;
+      if ((h->msg_flags & MSG_TRUNC) || len == 0 || !from_sockaddr(&mux->rx_from[i], &from)) {
+        mux->stats.rx_bad++;
+        continue;
+      }
+      deliver(mux, mux->rx_iov[i].iov_base, len, &from);
+    }
+    flush(mux);
+    if (n < BATCH) break;
+  }
+  flush(mux);
+  mux->batching = false;
+  uint64_t got = mux->stats.rx_packets - before;
+  if (mux->hold_us > 0 && got > 0) {
+    int64_t now = g_source_get_time(source);
+    mux->window_packets += got;
+    if (now - mux->window_start >= 100000) {
+      mux->busy = mux->window_packets * 1000000 / (uint64_t)(now - mux->window_start) >= 4000;
+      mux->window_start = now;
+      mux->window_packets = 0;
+    }
+    if (mux->busy) {
+      mux->holding = true;
+      g_source_modify_unix_fd(source, mux->tag, 0);
+      g_source_set_ready_time(source, now + mux->hold_us);
+    }
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs mux_funcs = {.dispatch = mux_dispatch};
+
+/* ---- lifecycle ---- */
+
+static void set_buffers(int fd) {
+  int size = SOCK_BUFFER;
+  /* Beyond net.core.rmem_max only with CAP_NET_ADMIN; otherwise the plain
+   * option, which the kernel caps. */
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+}
+
+static int bind_port(sb_udp_mux *mux, const sb_stun_addr *a, uint16_t lo, uint16_t hi, char *why,
+                     size_t why_len) {
+  int err = 0;
+  for (uint32_t port = lo; port <= hi; port++) {
+    sb_stun_addr at = *a;
+    at.port = (uint16_t)port;
+    struct sockaddr_storage ss;
+    socklen_t sl = to_sockaddr(mux, &at, &ss);
+    if (bind(mux->fd, (struct sockaddr *)&ss, sl) == 0) {
+      socklen_t got = sizeof ss;
+      if (getsockname(mux->fd, (struct sockaddr *)&ss, &got) < 0) break;
+      sb_stun_addr bound;
+      from_sockaddr(&ss, &bound);
+      mux->port = bound.port;
+      return SB_OK;
+    }
+    err = errno;
+    if (err != EADDRINUSE && err != EACCES) break;
+  }
+  g_snprintf(why, why_len, "cannot bind UDP on %s port %u-%u: %s", mux->ip, lo, hi,
+             g_strerror(err));
+  return SB_EIO;
+}
+
+int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_t port_max,
+                   sb_udp_mux **out, char *why, size_t why_len) {
+  sb_stun_addr a = {0};
+  if ((port_min || port_max) && (!port_min || port_min > port_max)) {
+    g_snprintf(why, why_len, "bad UDP port range %u-%u", port_min, port_max);
+    return SB_EINVAL;
+  }
+  if (ip && inet_pton(AF_INET, ip, a.ip) == 1) {
+    a.family = 4;
+  } else if (ip && inet_pton(AF_INET6, ip, a.ip) == 1) {
+    a.family = 6;
+  } else {
+    g_snprintf(why, why_len, "not an IP address: %s", ip ? ip : "(none)");
+    return SB_EINVAL;
+  }
+  sb_udp_mux *mux = g_new0(sb_udp_mux, 1);
+  mux->family = a.family == 4 ? AF_INET : AF_INET6;
+  inet_ntop(mux->family, a.ip, mux->ip, sizeof mux->ip);
+  mux->fd = socket(mux->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (mux->fd < 0) {
+    g_snprintf(why, why_len, "cannot open a UDP socket: %s", g_strerror(errno));
+    g_free(mux);
+    return SB_EIO;
+  }
+  if (mux->family == AF_INET6) {
+    int on = 1;
+    setsockopt(mux->fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+  }
+  set_buffers(mux->fd);
+  int rc = bind_port(mux, &a, port_max ? port_min : 0, port_max, why, why_len);
+  if (rc < 0) {
+    close(mux->fd);
+    g_free(mux);
+    return rc;
+  }
+  mux->by_ufrag = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  mux->by_addr = g_hash_table_new_full(addr_hash, addr_eq, g_free, g_free);
+  mux->rx_buf = g_malloc((size_t)BATCH * SLOT);
+  mux->tx_buf = g_malloc((size_t)BATCH * SLOT);
+  for (unsigned i = 0; i < BATCH; i++) {
+    mux->rx_iov[i].iov_base = mux->rx_buf + (size_t)i * SLOT;
+    mux->rx[i].msg_hdr.msg_iov = &mux->rx_iov[i];
+    mux->rx[i].msg_hdr.msg_iovlen = 1;
+    mux->rx[i].msg_hdr.msg_name = &mux->rx_from[i];
+    mux->tx_iov[i].iov_base = mux->tx_buf + (size_t)i * SLOT;
+    mux->tx[i].msg_hdr.msg_iov = &mux->tx_iov[i];
+    mux->tx[i].msg_hdr.msg_iovlen = 1;
+    mux->tx[i].msg_hdr.msg_name = &mux->tx_to[i];
+  }
+  mux->source = g_source_new(&mux_funcs, sizeof(mux_source));
+  ((mux_source *)mux->source)->mux = mux;
+  g_source_set_name(mux->source, "sb-udp-mux");
+  mux->tag = g_source_add_unix_fd(mux->source, mux->fd, G_IO_IN | G_IO_ERR);
+  g_source_attach(mux->source, ctx ? ctx : g_main_context_default());
+  const char *hold = g_getenv("SB_HOLD_US");
+  mux->hold_us = hold ? g_ascii_strtoll(hold, NULL, 10) : 0;
+  *out = mux;
+  return SB_OK;
+}
+
+void sb_udp_mux_free(sb_udp_mux *mux) {
+  if (!mux) return;
+  const sb_udp_mux_stats *st = &mux->stats;
+  g_log("udp-mux", G_LOG_LEVEL_INFO,
+        "%s:%u closed: received %" G_GUINT64_FORMAT " datagrams in %" G_GUINT64_FORMAT
+        " wake-ups (%" G_GUINT64_FORMAT " unknown, %" G_GUINT64_FORMAT
+        " bad), sent %" G_GUINT64_FORMAT " in %" G_GUINT64_FORMAT
+        " system calls (%" G_GUINT64_FORMAT " refused)",
+        mux->ip, mux->port, st->rx_packets, mux->wakeups, st->rx_unknown, st->rx_bad,
+        st->tx_packets, st->tx_batches, st->tx_errors);
+  g_source_destroy(mux->source);
+  g_source_unref(mux->source);
+  close(mux->fd);
+  g_hash_table_destroy(mux->by_ufrag);
+  g_hash_table_destroy(mux->by_addr);
+  g_free(mux->rx_buf);
+  g_free(mux->tx_buf);
+  g_free(mux);
+}
+
+const char *sb_udp_mux_ip(const sb_udp_mux *mux) { return mux->ip; }
+uint16_t sb_udp_mux_port(const sb_udp_mux *mux) { return mux->port; }
+
+/* ---- routes ---- */
+
+static route *new_route(const sb_udp_mux_handler *h, void *user) {
+  route *r = g_new(route, 1);
+  r->h = h;
+  r->user = user;
+  return r;
+}
+
+int sb_udp_mux_add_ufrag(sb_udp_mux *mux, const char *ufrag, const sb_udp_mux_handler *h,
+                         void *user) {
+  if (g_hash_table_contains(mux->by_ufrag, ufrag)) return SB_EEXIST;
+  g_hash_table_insert(mux->by_ufrag, g_strdup(ufrag), new_route(h, user));
+  return SB_OK;
+}
+
+void sb_udp_mux_remove_ufrag(sb_udp_mux *mux, const char *ufrag) {
+  g_hash_table_remove(mux->by_ufrag, ufrag);
+}
+
+void sb_udp_mux_bind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, const sb_udp_mux_handler *h,
+                          void *user) {
+  g_hash_table_replace(mux->by_addr, g_memdup2(addr, sizeof *addr), new_route(h, user));
+}
+
+void sb_udp_mux_unbind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, void *user) {
+  route *r = g_hash_table_lookup(mux->by_addr, addr);
+  if (r && r->user == user) g_hash_table_remove(mux->by_addr, addr);
+}
+
+void sb_udp_mux_get_stats(const sb_udp_mux *mux, sb_udp_mux_stats *out) { *out = mux->stats; }
