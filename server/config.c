@@ -47,6 +47,8 @@ static const opt_def opts[] = {
     {"media", "ice_lite", T_BOOL, OFF(ice_lite), 0, 0, "ICE-lite (true) or full ICE (false)"},
     {"media", "disconnect_timeout_ms", T_INT, OFF(disconnect_timeout_ms), 500, 600000,
      "silence before a peer is dropped"},
+    {"media", "batch_wait_us", T_INT, OFF(batch_wait_us), 0, 10000,
+     "under load, read the media socket at most this often (0 = at once)"},
     {"media", "certificate", T_STR, OFF(certificate), 0, 0,
      "DTLS certificate PEM (empty = generate)"},
     {"media", "private_key", T_STR, OFF(private_key), 0, 0, "DTLS private key PEM"},
@@ -71,6 +73,7 @@ void sb_config_init(sb_config *cfg) {
   cfg->port_max = 40000;
   cfg->ice_lite = TRUE;
   cfg->disconnect_timeout_ms = 10000;
+  cfg->batch_wait_us = 1000;
   cfg->certificate = g_strdup("");
   cfg->private_key = g_strdup("");
 }

@@ -30,6 +30,7 @@ typedef struct {
   int port_max;
   gboolean ice_lite;
   int disconnect_timeout_ms;
+  int batch_wait_us;
   char *certificate;
   char *private_key;
 } sb_config;

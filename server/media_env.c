@@ -42,8 +42,17 @@ sb_media_env *sb_media_env_new(const char *media_address, const char *public_add
   return env;
 }
 
-int sb_media_env_start_workers(sb_media_env *env, sb_workers *ws, GError **error) {
+int sb_media_env_start_workers(sb_media_env *env, sb_workers *ws, int batch_wait_us,
+                               GError **error) {
   if (!env->ice_lite) return SB_OK; /* full ICE: libnice binds per peer */
+  if (!env->public_address &&
+      (!g_strcmp0(env->address, "0.0.0.0") || !g_strcmp0(env->address, "::"))) {
+    g_set_error(error, g_quark_from_static_string("sb-media"), 0,
+                "media.address %s is not an address browsers can send to; set the host's "
+                "address, or public_address to advertise",
+                env->address);
+    return SB_EINVAL;
+  }
   int n = sb_workers_count(ws);
   env->muxes = g_new0(sb_udp_mux *, n);
   env->n_muxes = n;
@@ -64,6 +73,7 @@ int sb_media_env_start_workers(sb_media_env *env, sb_workers *ws, GError **error
       g_set_error(error, g_quark_from_static_string("sb-media"), 0, "%s", why);
       return SB_EIO;
     }
+    sb_udp_mux_set_batch_wait(env->muxes[i], batch_wait_us);
   }
   return SB_OK;
 }

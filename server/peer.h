@@ -20,8 +20,10 @@ sb_media_env *sb_media_env_new(const char *media_address, const char *public_add
                                int port_max, gboolean ice_lite, int disconnect_timeout_ms,
                                const char *cert_path, const char *key_path, GError **error);
 /* With ICE-lite, binds one UDP socket per worker (ports from the range, in
- * worker order) and starts receiving on each worker's context. */
-int sb_media_env_start_workers(sb_media_env *env, sb_workers *ws, GError **error);
+ * worker order) and starts receiving on each worker's context, coalescing
+ * wake-ups under load by up to batch_wait_us (udp_mux.h). */
+int sb_media_env_start_workers(sb_media_env *env, sb_workers *ws, int batch_wait_us,
+                               GError **error);
 /* Closes the workers' sockets; after the workers stopped. */
 void sb_media_env_stop_workers(sb_media_env *env);
 /* "ADDRESS UDP PORTS (mode)" for the start-up log; caller frees. */

@@ -75,7 +75,8 @@ sb_server *sb_server_new(const sb_config *cfg, GMainLoop *loop, GError **error) 
     goto fail;
   }
   srv->workers = sb_workers_start(cfg->workers);
-  if (sb_media_env_start_workers(srv->media, srv->workers, error) < 0) goto fail;
+  if (sb_media_env_start_workers(srv->media, srv->workers, cfg->batch_wait_us, error) < 0)
+    goto fail;
   sb_rooms_config rc = {.max_rooms = cfg->max_rooms,
                         .max_participants = cfg->max_participants,
                         .default_plugin = cfg->default_plugin};

@@ -23,6 +23,7 @@
 #define MAX_ROUNDS  16   /* batches per dispatch, so timers are not starved */
 #define SOCK_BUFFER (4 << 20)
 #define MAX_DGRAM   65507
+#define BUSY_PPS    4000 /* coalesce wake-ups above this rate (see udp_mux.h) */
 
 typedef struct {
   const sb_udp_mux_handler *h;
@@ -258,7 +259,7 @@ static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
     int64_t now = g_source_get_time(source);
     mux->window_packets += got;
     if (now - mux->window_start >= 100000) {
-      mux->busy = mux->window_packets * 1000000 / (uint64_t)(now - mux->window_start) >= 4000;
+      mux->busy = mux->window_packets * 1000000 / (uint64_t)(now - mux->window_start) >= BUSY_PPS;
       mux->window_start = now;
       mux->window_packets = 0;
     }
@@ -363,8 +364,6 @@ int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_
   g_source_set_name(mux->source, "sb-udp-mux");
   mux->tag = g_source_add_unix_fd(mux->source, mux->fd, G_IO_IN | G_IO_ERR);
   g_source_attach(mux->source, ctx ? ctx : g_main_context_default());
-  const char *hold = g_getenv("SB_HOLD_US");
-  mux->hold_us = hold ? g_ascii_strtoll(hold, NULL, 10) : 0;
   *out = mux;
   return SB_OK;
 }
@@ -421,5 +420,7 @@ void sb_udp_mux_unbind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, void *use
   route *r = g_hash_table_lookup(mux->by_addr, addr);
   if (r && r->user == user) g_hash_table_remove(mux->by_addr, addr);
 }
+
+void sb_udp_mux_set_batch_wait(sb_udp_mux *mux, int us) { mux->hold_us = us > 0 ? us : 0; }
 
 void sb_udp_mux_get_stats(const sb_udp_mux *mux, sb_udp_mux_stats *out) { *out = mux->stats; }

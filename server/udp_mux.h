@@ -74,6 +74,14 @@ void sb_udp_mux_unbind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, void *use
  * send fails (queued sends that fail later count in tx_errors). */
 int sb_udp_mux_send(sb_udp_mux *mux, const sb_stun_addr *to, const uint8_t *data, size_t len);
 
+/* Wake-up coalescing: while the socket is busy (at least BUSY_PPS datagrams
+ * a second over the last 100 ms), after each wake-up it is not polled again
+ * for `us` microseconds, so the next wake-up finds a batch rather than a
+ * datagram or two. A wake-up costs about as much as forwarding a packet;
+ * this adds at most `us` (rounded up to GLib's millisecond poll timeout)
+ * to a packet's time through the server. 0 (the default) turns it off. */
+void sb_udp_mux_set_batch_wait(sb_udp_mux *mux, int us);
+
 void sb_udp_mux_get_stats(const sb_udp_mux *mux, sb_udp_mux_stats *out);
 
 #endif

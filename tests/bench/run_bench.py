@@ -219,11 +219,12 @@ class Server:
 class Switchboard(Server):
     name = "switchboard"
 
-    def __init__(self, tmp, tag, build, workers, wrapper=(), log_level="warning"):
+    def __init__(self, tmp, tag, build, workers, wrapper=(), log_level="warning", media=()):
         super().__init__(tmp, tag, wrapper)
         self.binary = os.path.join(build, "switchboard")
         self.workers = workers
         self.log_level = log_level
+        self.media = list(media)  # extra "key = value" lines for [media]
 
     def start(self, timeout=30):
         conf = os.path.join(self.tmp, "switchboard.conf")
@@ -234,7 +235,8 @@ class Switchboard(Server):
                     f"log_level = {self.log_level}\n"
                     + (f"plugin_dir = {plugins}\n" if os.path.isdir(plugins) else ""))
             f.write("[signaling]\nmax_rooms = 100000\nmax_participants = 200000\n"
-                    "[media]\nport_min = 10000\nport_max = 60000\n")
+                    "[media]\nport_min = 10000\nport_max = 60000\n"
+                    + "".join(f"{line}\n" for line in self.media))
         self.port = free_port()
         self._spawn([self.binary, "-c", conf, "--media-address", ADDR, "-a", "127.0.0.1",
                      "-p", str(self.port), "--workers", str(self.workers)])
@@ -450,7 +452,7 @@ def loadgen_timeout(calls, duration, setup_rate=20):
 
 def make_server(kind, args, tmp, tag, workers=1, wrapper=()):
     if kind == "switchboard":
-        return Switchboard(tmp, tag, args.build, workers, wrapper)
+        return Switchboard(tmp, tag, args.build, workers, wrapper, media=args.sb_media)
     return Janus(tmp, tag, args.janus, wrapper)
 
 
@@ -465,6 +467,13 @@ def run_step(kind, workers, calls, args, tmp):
         row["error"] = f"{kind} did not start: {server.log_tail(10)}"
         return row
     time.sleep(0.5)
+    row["rss_cold_kib"] = server.rss_kib()
+    # One short call first, gone before the idle reading: what the first call
+    # pays once (OpenSSL's algorithm caches, thread arenas) is not per call.
+    warm = LoadgenRun(args.loadgen, kind, server.url, 1, 1, tmp, tag + "-warmup",
+                      threads=1, server=server)
+    warm.run(loadgen_timeout(1, 1))
+    time.sleep(1.0)
     row["rss_idle_kib"] = server.rss_kib()
     lg = LoadgenRun(args.loadgen, kind, server.url, calls, args.duration, tmp, tag,
                     threads=args.threads, server=server)
@@ -1104,7 +1113,9 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
              "The server's CPU (utime + stime from `/proc/PID/stat`, every thread) and RSS are read when the "
              "generator starts and ends that window. Loss, corruption, latency and set-up times are the "
              "generator's (each packet carries a counter, a checksum and its send time). Switchboard: "
-             f"`--media-address {ADDR} --workers N`, duo rooms. Janus: VideoCall plugin over WebSockets, "
+             f"`--media-address {ADDR} --workers N`, duo rooms"
+             + (f", [media] {', '.join(args.sb_media)}" if args.sb_media else "")
+             + ". Janus: VideoCall plugin over WebSockets, "
              f"`interface` and `ice_enforce_list` {ADDR}, debug level 4. Steps: {args.steps} calls (each run "
              "unless most calls of the previous step failed), then "
              f"+{args.increment} while loss stays under {LOSS_LIMIT:.0f}% (cap {args.max_calls} calls). "
@@ -1113,7 +1124,9 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
              "core: forwarded packets per server CPU-second. load %: packets forwarded against what the "
              "calls should carry (per peer, the best rate of the steps of 10 calls or fewer); under "
              f"{LOAD_MIN_PCT:.0f}% the generator could not send its load and the step does not count as "
-             "carried, whatever its loss. RSS/call: (RSS in the window - RSS idle) / calls. server CPU %: of "
+             "carried, whatever its loss. RSS/call: (RSS in the window - RSS idle) / calls, where RSS idle is "
+             "read after one warm-up call has come and gone (so the first call's one-time costs, such as "
+             "OpenSSL's algorithm caches, count as idle, for both servers). server CPU %: of "
              "one core, with the kernel's share (stime) in brackets. machine busy %: all CPUs, everything on "
              "the machine (generator included); near 100 the figures above it say more about the machine "
              "than about the server.\n")
@@ -1325,6 +1338,8 @@ def parse_args(argv):
     p.add_argument("--increment", type=int, default=100, help="calls added per step after --steps (100)")
     p.add_argument("--max-calls", type=int, default=1000, help="largest step (1000)")
     p.add_argument("--workers", default="1,2", help="Switchboard media workers, one series each (1,2)")
+    p.add_argument("--sb-media", action="append", default=[], metavar="KEY=VALUE",
+                   help="extra [media] setting for Switchboard, e.g. batch_wait_us=0 (repeatable)")
     p.add_argument("--servers", default="switchboard,janus", help="which servers (switchboard,janus)")
     p.add_argument("--duration", type=float, default=None, help="seconds of media per step (10; smoke 3)")
     p.add_argument("--threads", type=int, default=2, help="sb-loadgen threads (2)")
