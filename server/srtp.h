@@ -50,8 +50,16 @@ typedef struct sb_srtp_keys {
 typedef struct sb_srtp sb_srtp;
 
 /* Initialises libsrtp once per process; idempotent and thread-safe. Returns
- * SB_OK or SB_ECRYPTO. sb_srtp_new() calls it itself. */
+ * SB_OK or SB_ECRYPTO. sb_srtp_new() calls it itself. It also gives libsrtp
+ * an AES-GCM on OpenSSL in place of its own (sb_srtp_gcm_install). */
 int sb_srtp_global_init(void);
+
+/* srtp_gcm.c: replaces libsrtp2's AES-GCM (NSS in Debian's build, which
+ * allocates and locks per packet) with one on OpenSSL's EVP, after
+ * libsrtp2's known-answer tests pass on it. 0 on success (or when the
+ * environment variable SB_SRTP_GCM=libsrtp asks to keep libsrtp2's, for
+ * measurements), -1 when refused (libsrtp2's stays). Before any session. */
+int sb_srtp_gcm_install(void);
 
 /* Master key and salt lengths of a profile; SB_EUNSUPPORTED for others. */
 int sb_srtp_profile_lengths(sb_srtp_profile profile, size_t *key_len, size_t *salt_len);
