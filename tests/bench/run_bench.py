@@ -633,6 +633,13 @@ def ceiling_pps(ceiling, profile="AEAD_AES_128_GCM", mode="single"):
     return None
 
 
+def reference_ceiling(ceiling):
+    """What Switchboard's throughput per core is measured against: GCM with
+    recvmmsg/sendmmsg batches, the way its worker sockets read and write
+    (falling back to one packet per call when only that was measured)."""
+    return ceiling_pps(ceiling, mode="batch") or ceiling_pps(ceiling, mode="single")
+
+
 # ------------------------------------------------------------ instructions
 
 def perf_supported():
@@ -1004,7 +1011,7 @@ def evaluate_targets(series_map, ceiling, args):
     t.append((f"CPU per forwarded packet <= {TARGET_CPU_RATIO}x Janus's at 50 and 100 calls", "; ".join(figs),
               status))
     # 2. throughput per core at least half the ceiling
-    ceil = ceiling_pps(ceiling)
+    ceil = reference_ceiling(ceiling)
     figs, ok = [], bool(ceil)
     for w, rows in sb:
         b = max((r for r in rows if carried(r) and r.get("pps_per_core")), key=lambda r: r["pps_per_core"],
@@ -1017,7 +1024,8 @@ def evaluate_targets(series_map, ceiling, args):
         ok &= frac >= TARGET_CEILING_FRACTION
         figs.append(f"{w}w: {b['pps_per_core']:,.0f} pkt/s per core = {100 * frac:.0f}% (at {b['calls']} calls)")
     t.append((f"throughput per core >= {100 * TARGET_CEILING_FRACTION:.0f}% of the ceiling "
-              f"(GCM, one packet per system call: {fmt(ceil, 0)} pkt/s)", "; ".join(figs),
+              f"(GCM, batches of 32 datagrams per system call: {fmt(ceil, 0)} pkt/s; one packet per "
+              f"call: {fmt(ceiling_pps(ceiling), 0)} pkt/s)", "; ".join(figs),
               "met" if ok else ("not measured" if not ceil else "missed")))
     # 3. no loss or corruption where Janus has none
     bad, compared = [], 0
@@ -1163,9 +1171,10 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
                      f"{c['mbps_per_core']:.0f} |")
         L.append("")
         L.append("Switchboard's figure (pkts/s per core above) is reported against the AEAD_AES_128_GCM "
-                 "one-packet-per-call ceiling: the profile Switchboard negotiates first, and the socket "
-                 "pattern libnice offers (no batched send). The batched figure is what a forwarder with "
-                 "its own sockets could approach.\n")
+                 "ceiling with recvmmsg/sendmmsg batches: the profile Switchboard negotiates first, and the "
+                 "way its worker sockets read and write. Both use the same SRTP code (`server/srtp.c`, with "
+                 "libsrtp2's AES-GCM replaced by OpenSSL's, `server/srtp_gcm.c`); Janus uses Debian's "
+                 "libsrtp2 as it is (NSS).\n")
         for label, rows in series:
             b = max((r for r in rows if carried(r) and r.get("ceiling_fraction")),
                     key=lambda r: r["ceiling_fraction"], default=None)
@@ -1307,7 +1316,7 @@ def smoke(args, tmp):
 def write_reports(args, out, rows, ceiling, instructions, tmp, started):
     info = machine_info(args)
     info["loadavg_end"] = loadavg()
-    cp = ceiling_pps(ceiling)
+    cp = reference_ceiling(ceiling)
     nominal = nominal_pps_per_peer(rows)
     series, series_map = [], {}
     for r in rows:
