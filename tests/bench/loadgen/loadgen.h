@@ -34,8 +34,9 @@ typedef struct {
 #define SB_LG_KEYFRAME_SCALE 10   /* a keyframe is this many normal frames */
 #define SB_LG_KEYFRAME_EVERY 3000 /* ms between periodic keyframes */
 
-/* CLOCK_MONOTONIC in nanoseconds: the send timestamp in every payload and
- * the receive time it is compared with (same host, any thread). */
+/* CLOCK_MONOTONIC in nanoseconds: the send timestamp in every payload
+ * (same host, any thread). The receive time it is compared with is the
+ * kernel's, on the same clock (sb_lg_poller_arrival_ns). */
 static inline int64_t sb_lg_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -104,37 +104,23 @@ void sb_lg_peer_fail(sb_lg_peer *p, const char *why) {
 
 /* ---- DTLS ---- */
 
-static void clear_source(GSource **src) {
-  if (*src) {
-    g_source_destroy(*src);
-    g_source_unref(*src);
-    *src = NULL;
-  }
-}
-
-static gboolean dtls_timer_cb(gpointer data);
-
 static void dtls_schedule(sb_lg_peer *p) {
-  clear_source(&p->dtls_timer);
   int64_t us = p->dtls ? sb_dtls_timeout_us(p->dtls) : -1;
-  if (us < 0) return;
-  p->dtls_timer = g_timeout_source_new((guint)(us / 1000 + 1));
-  g_source_set_callback(p->dtls_timer, dtls_timer_cb, p, NULL);
-  g_source_attach(p->dtls_timer, sb_lg_thread_context(p->th));
+  if (us < 0)
+    sb_timer_stop(p->dtls_timer);
+  else
+    sb_timer_start_at(p->dtls_timer, g_get_monotonic_time() + us + 1000);
 }
 
-static gboolean dtls_timer_cb(gpointer data) {
+static void dtls_timer_cb(void *data) {
   sb_lg_peer *p = data;
-  g_source_unref(p->dtls_timer);
-  p->dtls_timer = NULL;
   if (p->dtls) sb_dtls_handle_timeout(p->dtls);
   dtls_schedule(p);
-  return G_SOURCE_REMOVE;
 }
 
 static void dtls_send(void *user, const uint8_t *data, size_t len) {
   sb_lg_peer *p = user;
-  if (p->ice) sb_ice_send(p->ice, data, len);
+  if (p->ice) sb_lg_ice_send(p->ice, data, len);
 }
 
 static void dtls_connected(void *user, const sb_srtp_keys *keys) {
@@ -190,9 +176,9 @@ static void ice_candidate(void *user, const char *candidate) {
   if (candidate && p->sdp) sb_lg_sdp_add_candidate(p->sdp, candidate);
 }
 
-static void ice_state(void *user, sb_ice_state state) {
+static void ice_state(void *user, sb_lg_ice_state state) {
   sb_lg_peer *p = user;
-  p->ice_connected = state == SB_ICE_CONNECTED;
+  p->ice_connected = state == SB_LG_ICE_CONNECTED;
   if (p->ice_connected && !p->ice_us) p->ice_us = sb_lg_now_ns() / 1000;
   if (p->ice_connected) dtls_maybe_start(p);
 }
@@ -224,26 +210,23 @@ static void ice_failed(void *user, const char *reason) {
 static gboolean init_cb(gpointer data) {
   sb_lg_peer *p = data;
   p->created_us = sb_lg_now_ns() / 1000;
-  const char *addrs[1] = {p->address};
-  sb_ice_config cfg;
-  sb_ice_config_init(&cfg);
-  cfg.lite = false;
+  sb_lg_ice_config cfg;
+  sb_lg_ice_config_init(&cfg);
+  cfg.address = p->address;
   cfg.controlling = p->cfg.controlling;
-  cfg.local_addrs = addrs;
-  cfg.n_local_addrs = 1;
-  cfg.keepalive = true;
-  cfg.disconnect_timeout_ms = DISCONNECT_TIMEOUT_MS;
-  static const sb_ice_callbacks icb = {.on_candidate = ice_candidate,
-                                       .on_state = ice_state,
-                                       .on_data = ice_data,
-                                       .on_failed = ice_failed};
-  p->ice = sb_ice_new(sb_lg_thread_context(p->th), &cfg, &icb, p);
-  if (!p->ice) {
+  cfg.consent_timeout_ms = DISCONNECT_TIMEOUT_MS;
+  static const sb_lg_ice_callbacks icb = {.on_candidate = ice_candidate,
+                                          .on_state = ice_state,
+                                          .on_data = ice_data,
+                                          .on_failed = ice_failed};
+  p->dtls_timer = sb_timer_new(sb_lg_thread_context(p->th), dtls_timer_cb, p);
+  if (sb_lg_ice_new(sb_lg_thread_context(p->th), sb_lg_thread_poller(p->th), &cfg, &icb, p,
+                    &p->ice) < 0) {
     sb_lg_peer_fail(p, "ICE agent could not be created");
     return G_SOURCE_REMOVE;
   }
   const char *ufrag = "", *pwd = "";
-  sb_ice_local_credentials(p->ice, &ufrag, &pwd);
+  sb_lg_ice_local_credentials(p->ice, &ufrag, &pwd);
   uint32_t ssrc[SB_LG_TRACKS];
   for (int t = 0; t < SB_LG_TRACKS; t++) {
     ssrc[t] = g_random_int() | 1;
@@ -257,7 +240,7 @@ static gboolean init_cb(gpointer data) {
   uint64_t sess = ((uint64_t)g_random_int() << 31) ^ g_random_int();
   p->sdp = sb_lg_sdp_new(ufrag, pwd, sb_cert_fingerprint(p->env->cert), cname, stream, ssrc,
                          p->cfg.sendrecv_shape, sess);
-  if (sb_ice_gather(p->ice) < 0) {
+  if (sb_lg_ice_gather(p->ice) < 0) {
     sb_lg_peer_fail(p, "ICE could not gather a candidate on the media address");
     return G_SOURCE_REMOVE;
   }
@@ -326,21 +309,22 @@ static void ensure_dtls(sb_lg_peer *p) {
 static void apply_transport(sb_lg_peer *p) {
   sb_lg_sdp *s = p->sdp;
   if (!p->transport_set) {
-    if (sb_ice_set_remote_credentials(p->ice, s->remote_ufrag, s->remote_pwd) < 0) {
+    sb_lg_ice_set_remote_lite(p->ice, s->remote_ice_lite);
+    if (sb_lg_ice_set_remote_credentials(p->ice, s->remote_ufrag, s->remote_pwd) < 0) {
       sb_lg_peer_fail(p, "the remote ICE credentials are unusable");
       return;
     }
     p->transport_set = true;
   }
   for (guint i = 0; i < s->remote_candidates->len; i++)
-    sb_ice_add_remote_candidate(p->ice, s->remote_candidates->pdata[i]);
+    sb_lg_ice_add_remote_candidate(p->ice, s->remote_candidates->pdata[i]);
   for (guint i = 0; i < p->early_candidates->len; i++)
-    sb_ice_add_remote_candidate(p->ice, p->early_candidates->pdata[i]);
+    sb_lg_ice_add_remote_candidate(p->ice, p->early_candidates->pdata[i]);
   g_ptr_array_set_size(p->early_candidates, 0);
   if (!p->candidates_done && s->remote_candidates->len) {
     /* Full candidates in the SDP (no trickle from servers here). */
     p->candidates_done = true;
-    sb_ice_add_remote_candidate(p->ice, NULL);
+    sb_lg_ice_add_remote_candidate(p->ice, NULL);
   }
   ensure_dtls(p);
 }
@@ -405,10 +389,10 @@ static gboolean candidate_cb(gpointer data) {
   if (!m->text || !*m->text) {
     if (p->transport_set && !p->candidates_done) {
       p->candidates_done = true;
-      sb_ice_add_remote_candidate(p->ice, NULL);
+      sb_lg_ice_add_remote_candidate(p->ice, NULL);
     }
   } else if (p->transport_set) {
-    sb_ice_add_remote_candidate(p->ice, m->text);
+    sb_lg_ice_add_remote_candidate(p->ice, m->text);
   } else if (p->early_candidates->len < 64) {
     g_ptr_array_add(p->early_candidates, g_strdup(m->text));
   }
@@ -429,14 +413,15 @@ static gboolean close_cb(gpointer data) {
   if (p->closing) return G_SOURCE_REMOVE;
   p->closing = true;
   sb_lg_thread_remove_peer(p->th, p);
-  clear_source(&p->dtls_timer);
+  sb_timer_free(p->dtls_timer);
+  p->dtls_timer = NULL;
   if (p->dtls && sb_dtls_state(p->dtls) == SB_DTLS_STATE_CONNECTED) sb_dtls_close(p->dtls);
   sb_dtls_free(p->dtls);
   p->dtls = NULL;
   sb_srtp_free(p->srtp);
   p->srtp = NULL;
   p->media_ready = false;
-  sb_ice_free(p->ice);
+  sb_lg_ice_free(p->ice);
   p->ice = NULL;
   sb_lg_sdp_free(p->sdp);
   p->sdp = NULL;

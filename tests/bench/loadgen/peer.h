@@ -1,5 +1,5 @@
-/* peer.h - one generator peer connection: a full-ICE libnice agent
- * (server/ice.c), a DTLS-SRTP endpoint in whichever role the negotiation
+/* peer.h - one generator peer connection: a full ICE agent of its own
+ * (ice_client.c), a DTLS-SRTP endpoint in whichever role the negotiation
  * gives it (server/dtls.c), SRTP (server/srtp.c), the offer/answer state
  * (sdp_offer.c), and the media it sends and checks (peer_rtp.c).
  *
@@ -40,7 +40,7 @@ typedef struct {
 typedef struct {
   int index;           /* this peer: stream ids are index << 1 | is_video */
   int partner;         /* the peer whose media we expect */
-  bool controlling;    /* ICE role (full ICE; a lite peer makes us controlling anyway) */
+  bool controlling;    /* initial ICE role (a role conflict may swap it) */
   bool sendrecv_shape; /* offer audio+video sendrecv, else sendonly + recvonly pairs */
   const char *address; /* local media address (copied) */
   int video_kbps, audio_pps;

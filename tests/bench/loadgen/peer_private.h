@@ -5,11 +5,12 @@
 
 #include "core/rx_stats.h"
 #include "dtls.h"
-#include "ice.h"
+#include "ice_client.h"
 #include "media.h"
 #include "peer.h"
 #include "sdp_offer.h"
 #include "srtp.h"
+#include "timers.h"
 
 struct sb_lg_env {
   sb_cert *cert;
@@ -39,11 +40,11 @@ struct sb_lg_peer {
   /* Main thread only. */
   bool closed_main;
   /* Media thread only. */
-  sb_ice *ice;
+  sb_lg_ice *ice;
   sb_dtls *dtls;
   sb_srtp *srtp;
   sb_lg_sdp *sdp;
-  GSource *dtls_timer;
+  sb_timer *dtls_timer;
   GPtrArray *early_candidates; /* trickled before the remote description */
   uint8_t *pending_dtls;       /* a DTLS datagram that came before our role was known */
   size_t pending_dtls_len;

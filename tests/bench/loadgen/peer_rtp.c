@@ -35,7 +35,7 @@ static void send_rtp(sb_lg_peer *p, int track, uint32_t ts, bool marker, size_t 
   size_t len = sb_lg_media_build(&p->tx[track], buf, SB_LG_SCRATCH_LEN - SB_SRTP_MAX_TRAILER, ts,
                                  marker, payload_len, p->twcc_seq++, sb_lg_now_ns());
   if (len == 0 || sb_srtp_protect_rtp(p->srtp, buf, &len, SB_LG_SCRATCH_LEN) < 0 ||
-      sb_ice_send(p->ice, buf, len) < 0) {
+      sb_lg_ice_send(p->ice, buf, len) < 0) {
     c->send_errors++;
     return;
   }
@@ -88,7 +88,7 @@ static uint64_t ntp_now(void) {
 
 static int send_rtcp(sb_lg_peer *p, uint8_t *buf, size_t len) {
   if (sb_srtp_protect_rtcp(p->srtp, buf, &len, SB_LG_SCRATCH_LEN) < 0) return SB_ECRYPTO;
-  int rc = sb_ice_send(p->ice, buf, len);
+  int rc = sb_lg_ice_send(p->ice, buf, len);
   if (rc == SB_OK) sb_lg_thread_counters(p->th)->rtcp_out++;
   return rc;
 }
@@ -224,7 +224,9 @@ static void on_rtp(sb_lg_peer *p, uint8_t *data, size_t len) {
       c->corrupt++;
     return;
   }
-  int64_t now = sb_lg_now_ns();
+  /* When the kernel received it: the time it waited for us to read is not
+   * the server's latency. */
+  int64_t now = sb_lg_poller_arrival_ns(sb_lg_thread_poller(p->th));
   sb_rtp_header h;
   uint32_t stream = 0;
   uint64_t counter = 0;

@@ -6,11 +6,16 @@
 #include "loadgen.h"
 #include "peer.h"
 
+/* A busy thread reads its sockets at most this often, so that a server
+ * sending datagram by datagram does not wake it for each. */
+#define RX_HOLD_US 1000
+
 struct sb_lg_thread {
   int index;
   GThread *thread;
   GMainContext *ctx;
   GMainLoop *loop;
+  sb_lg_poller *poller;
   GSource *tick;
   GPtrArray *peers; /* sb_lg_peer*, borrowed */
   bool measuring;
@@ -58,6 +63,8 @@ sb_lg_threads *sb_lg_threads_start(int n) {
     th->index = i;
     th->ctx = g_main_context_new();
     th->loop = g_main_loop_new(th->ctx, FALSE);
+    if (sb_lg_poller_new(th->ctx, &th->poller) < 0) g_error("cannot create an epoll set");
+    sb_lg_poller_set_hold(th->poller, RX_HOLD_US);
     th->peers = g_ptr_array_new();
     char name[16];
     g_snprintf(name, sizeof name, "lg-media-%d", i);
@@ -79,6 +86,7 @@ void sb_lg_threads_stop(sb_lg_threads *ts) {
   for (int i = 0; i < ts->n; i++) {
     sb_lg_thread *th = ts->t[i];
     g_thread_join(th->thread);
+    sb_lg_poller_free(th->poller);
     g_main_loop_unref(th->loop);
     g_main_context_unref(th->ctx);
     g_ptr_array_free(th->peers, TRUE);
@@ -93,6 +101,7 @@ sb_lg_thread *sb_lg_threads_get(sb_lg_threads *ts, int i) {
 }
 int sb_lg_threads_count(const sb_lg_threads *ts) { return ts->n; }
 GMainContext *sb_lg_thread_context(sb_lg_thread *th) { return th->ctx; }
+sb_lg_poller *sb_lg_thread_poller(sb_lg_thread *th) { return th->poller; }
 
 static void post(GMainContext *ctx, GSourceFunc fn, gpointer data, GDestroyNotify destroy) {
   GSource *s = g_idle_source_new();

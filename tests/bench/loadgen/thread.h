@@ -1,10 +1,13 @@
 /* thread.h - the generator's media threads. Each is a GMainContext running
  * the ICE agents, DTLS timers and packet callbacks of the peers placed on
- * it, plus one media tick timer for all of them (every SB_LG_TICK_MS it
- * lets each peer send whatever packets are due), and the counters of what
- * its peers sent and received. Other threads talk to a media thread only by
- * posting closures to it (sb_lg_thread_post); media threads answer on the
- * main thread the same way (sb_lg_post_main). */
+ * it: one poller (poller.h) reads every peer's UDP socket, one timer heap
+ * (server/timers.h) holds every peer's ICE and DTLS timers, and one media
+ * tick timer (every SB_LG_TICK_MS) lets each peer send whatever packets are
+ * due: a handful of sources however many peers the thread carries. It
+ * also keeps the counters of what its peers sent and received. Other
+ * threads talk to a media thread only by posting closures to it
+ * (sb_lg_thread_post); media threads answer on the main thread the same
+ * way (sb_lg_post_main). */
 #ifndef SB_LG_THREAD_H
 #define SB_LG_THREAD_H
 
@@ -13,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "poller.h"
 #include "stats.h"
 
 #define SB_LG_TICK_MS     2
@@ -44,6 +48,8 @@ sb_lg_thread *sb_lg_threads_get(sb_lg_threads *ts, int i);
 int sb_lg_threads_count(const sb_lg_threads *ts);
 
 GMainContext *sb_lg_thread_context(sb_lg_thread *th);
+/* The poller that reads the sockets of the thread's peers (on its context). */
+sb_lg_poller *sb_lg_thread_poller(sb_lg_thread *th);
 /* Runs fn(data) on the thread; destroy(data) afterwards if set. */
 void sb_lg_thread_post(sb_lg_thread *th, GSourceFunc fn, gpointer data, GDestroyNotify destroy);
 /* Runs fn(data) on the main thread (the default main context). */
