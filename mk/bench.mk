@@ -16,7 +16,7 @@ tests_bench_sb_loadgen_SOURCES = tests/bench/loadgen/main.c \
 	tests/bench/loadgen/peer_rtp.c \
 	tests/bench/loadgen/ice_client.c tests/bench/loadgen/ice_client.h \
 	tests/bench/loadgen/poller.c tests/bench/loadgen/poller.h \
-	server/timers.c server/timers.h \
+	server/timers.c server/timers.h server/net_addr.c server/net_addr.h \
 	tests/bench/loadgen/sdp_offer.c tests/bench/loadgen/sdp_offer.h \
 	tests/bench/loadgen/media.c tests/bench/loadgen/media.h \
 	tests/bench/loadgen/stats.c tests/bench/loadgen/stats.h

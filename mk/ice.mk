@@ -10,7 +10,8 @@ noinst_LTLIBRARIES += libsbice.la
 libsbice_la_SOURCES = server/ice.c server/ice.h server/ice_private.h \
 	server/ice_nice.c server/ice_mux.c \
 	server/udp_mux.c server/udp_mux.h \
-	server/timers.c server/timers.h
+	server/timers.c server/timers.h \
+	server/net_addr.c server/net_addr.h
 libsbice_la_CFLAGS = $(AM_CFLAGS) $(NICE_CFLAGS)
 libsbice_la_LIBADD = $(NICE_LIBS) $(GLIB_LIBS)
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/ice_lite.h"
 #include "ice_private.h"
 
 #define COMPONENT         1
@@ -44,16 +45,9 @@ int sb_ice_gather(sb_ice *ice) {
   return rc;
 }
 
-bool sb_ice_is_ice_chars(const char *s, size_t min, size_t max) {
-  size_t n = s ? strlen(s) : 0;
-  if (n < min || n > max) return false;
-  for (size_t i = 0; i < n; i++)
-    if (!g_ascii_isalnum(s[i]) && s[i] != '+' && s[i] != '/') return false;
-  return true;
-}
-
 int sb_ice_set_remote_credentials(sb_ice *ice, const char *ufrag, const char *pwd) {
-  if (!sb_ice_is_ice_chars(ufrag, 4, 256) || !sb_ice_is_ice_chars(pwd, 22, 256)) return SB_EINVAL;
+  if (!sb_ice_lite_valid_chars(ufrag, 4, 256) || !sb_ice_lite_valid_chars(pwd, 22, 256))
+    return SB_EINVAL;
   return ice->ops->set_remote_credentials(ice, ufrag, pwd);
 }
 
@@ -75,7 +69,7 @@ static const char *const types[] = {"host", "srflx", "prflx", "relay", NULL};
 static int check_candidate(char **t) {
   guint n = g_strv_length(t);
   guint64 component, priority, port;
-  if (n < 8 || n % 2 != 0 || !sb_ice_is_ice_chars(t[0], 1, 32) ||
+  if (n < 8 || n % 2 != 0 || !sb_ice_lite_valid_chars(t[0], 1, 32) ||
       !parse_uint(t[1], 3, 256, &component) || component == 0 ||
       !parse_uint(t[3], 10, G_MAXUINT32, &priority) || !g_hostname_is_ip_address(t[4]) ||
       !parse_uint(t[5], 5, 65535, &port) || strcmp(t[6], "typ") != 0 ||

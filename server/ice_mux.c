@@ -8,11 +8,11 @@
  * costs no timer work per packet. */
 #include <arpa/inet.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "core/error.h"
 #include "core/ice_lite.h"
 #include "ice_private.h"
+#include "net_addr.h"
 #include "timers.h"
 
 #define UFRAG_LEN 8  /* 48 bits: unique per mux, retried on collision */
@@ -134,19 +134,6 @@ static const sb_udp_mux_handler mux_handler = {.on_stun = on_mux_stun, .on_data 
 
 static const sb_ice_ops mux_ops;
 
-/* count random ice-chars from the kernel's CSPRNG. */
-static void random_ice_chars(char *out, size_t count) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  uint8_t bytes[64];
-  g_assert(count <= sizeof bytes);
-  if (getrandom(bytes, count, 0) != (ssize_t)count)
-    for (size_t i = 0; i < count; i++)
-      bytes[i] = (uint8_t)g_random_int(); /* no getrandom: GLib's generator */
-  for (size_t i = 0; i < count; i++)
-    out[i] = alphabet[bytes[i] & 63];
-  out[count] = 0;
-}
-
 sb_ice *sb_ice_mux_new(GMainContext *ctx, const sb_ice_config *cfg, const sb_ice_callbacks *cb,
                        void *user) {
   if (!cfg->mux) return NULL;
@@ -162,9 +149,9 @@ sb_ice *sb_ice_mux_new(GMainContext *ctx, const sb_ice_config *cfg, const sb_ice
   ice->state = SB_ICE_NEW;
   ice->watchdog = sb_timer_new(ice->ctx, watchdog_fired, ice);
   char ufrag[UFRAG_LEN + 1], pwd[PWD_LEN + 1];
-  random_ice_chars(pwd, PWD_LEN);
+  sb_net_random_ice_chars(pwd, PWD_LEN);
   for (int tries = 0; tries < 16 && !ice->registered; tries++) {
-    random_ice_chars(ufrag, UFRAG_LEN);
+    sb_net_random_ice_chars(ufrag, UFRAG_LEN);
     ice->registered = sb_udp_mux_add_ufrag(ice->mux, ufrag, &mux_handler, ice) == SB_OK;
   }
   if (!ice->registered || sb_ice_lite_init(&ice->lite, ufrag, pwd) < 0) {

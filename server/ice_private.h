@@ -30,9 +30,6 @@ sb_ice *sb_ice_nice_new(GMainContext *ctx, const sb_ice_config *cfg, const sb_ic
 sb_ice *sb_ice_mux_new(GMainContext *ctx, const sb_ice_config *cfg, const sb_ice_callbacks *cb,
                        void *user);
 
-/* ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839), length within [min, max]. */
-bool sb_ice_is_ice_chars(const char *s, size_t min, size_t max);
-
 /* Most datagrams a backend sends or receives. */
 #define SB_ICE_MAX_DATAGRAM 65507
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "net_addr.h"
 
 #define BATCH       32   /* datagrams per recvmmsg / sendmmsg */
 #define SLOT        2048 /* bytes per slot; larger datagrams are truncated (dropped) */
@@ -81,43 +82,11 @@ static guint addr_hash(gconstpointer p) {
 
 static gboolean addr_eq(gconstpointer x, gconstpointer y) { return sb_stun_addr_equal(x, y); }
 
-static bool from_sockaddr(const struct sockaddr_storage *ss, sb_stun_addr *a) {
-  memset(a, 0, sizeof *a);
-  if (ss->ss_family == AF_INET) {
-    const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-    a->family = 4;
-    a->port = ntohs(in->sin_port);
-    memcpy(a->ip, &in->sin_addr, 4);
-    return true;
-  }
-  if (ss->ss_family == AF_INET6) {
-    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-    a->family = 6;
-    a->port = ntohs(in6->sin6_port);
-    memcpy(a->ip, &in6->sin6_addr, 16);
-    return true;
-  }
-  return false;
-}
-
+/* The socket form of `a`, or 0 for an address of the other family. */
 static socklen_t to_sockaddr(const sb_udp_mux *mux, const sb_stun_addr *a,
                              struct sockaddr_storage *ss) {
-  memset(ss, 0, sizeof(struct sockaddr_in6));
-  if (a->family == 4 && mux->family == AF_INET) {
-    struct sockaddr_in *in = (struct sockaddr_in *)ss;
-    in->sin_family = AF_INET;
-    in->sin_port = htons(a->port);
-    memcpy(&in->sin_addr, a->ip, 4);
-    return sizeof *in;
-  }
-  if (a->family == 6 && mux->family == AF_INET6) {
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(a->port);
-    memcpy(&in6->sin6_addr, a->ip, 16);
-    return sizeof *in6;
-  }
-  return 0;
+  if ((a->family == 4) != (mux->family == AF_INET)) return 0;
+  return sb_net_addr_to_sockaddr(a, ss);
 }
 
 /* ---- sending ---- */
@@ -243,7 +212,8 @@ static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
       size_t len = mux->rx[i].msg_len;
       sb_stun_addr from;
       mux->stats.rx_packets++;
-      if ((h->msg_flags & MSG_TRUNC) || len == 0 || !from_sockaddr(&mux->rx_from[i], &from)) {
+      if ((h->msg_flags & MSG_TRUNC) || len == 0 ||
+          !sb_net_addr_from_sockaddr(&mux->rx_from[i], &from)) {
         mux->stats.rx_bad++;
         continue;
       }
@@ -298,7 +268,7 @@ static int bind_port(sb_udp_mux *mux, const sb_stun_addr *a, uint16_t lo, uint16
       socklen_t got = sizeof ss;
       if (getsockname(mux->fd, (struct sockaddr *)&ss, &got) < 0) break;
       sb_stun_addr bound;
-      from_sockaddr(&ss, &bound);
+      sb_net_addr_from_sockaddr(&ss, &bound);
       mux->port = bound.port;
       return SB_OK;
     }
@@ -312,16 +282,12 @@ static int bind_port(sb_udp_mux *mux, const sb_stun_addr *a, uint16_t lo, uint16
 
 int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_t port_max,
                    sb_udp_mux **out, char *why, size_t why_len) {
-  sb_stun_addr a = {0};
+  sb_stun_addr a;
   if ((port_min || port_max) && (!port_min || port_min > port_max)) {
     g_snprintf(why, why_len, "bad UDP port range %u-%u", port_min, port_max);
     return SB_EINVAL;
   }
-  if (ip && inet_pton(AF_INET, ip, a.ip) == 1) {
-    a.family = 4;
-  } else if (ip && inet_pton(AF_INET6, ip, a.ip) == 1) {
-    a.family = 6;
-  } else {
+  if (!sb_net_addr_parse(ip, &a)) {
     g_snprintf(why, why_len, "not an IP address: %s", ip ? ip : "(none)");
     return SB_EINVAL;
   }

@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 
-static bool is_ice_chars(const char *s, size_t min, size_t max) {
+bool sb_ice_lite_valid_chars(const char *s, size_t min, size_t max) {
   size_t n = s ? strlen(s) : 0;
   if (n < min || n > max) return false;
   for (size_t i = 0; i < n; i++) {
@@ -19,7 +19,8 @@ static bool is_ice_chars(const char *s, size_t min, size_t max) {
 }
 
 int sb_ice_lite_init(sb_ice_lite *a, const char *ufrag, const char *pwd) {
-  if (!is_ice_chars(ufrag, 4, SB_ICE_UFRAG_MAX) || !is_ice_chars(pwd, 22, SB_ICE_PWD_MAX))
+  if (!sb_ice_lite_valid_chars(ufrag, 4, SB_ICE_UFRAG_MAX) ||
+      !sb_ice_lite_valid_chars(pwd, 22, SB_ICE_PWD_MAX))
     return SB_EINVAL;
   memset(a, 0, sizeof *a);
   strcpy(a->ufrag, ufrag);
@@ -30,7 +31,7 @@ int sb_ice_lite_init(sb_ice_lite *a, const char *ufrag, const char *pwd) {
 }
 
 int sb_ice_lite_set_remote(sb_ice_lite *a, const char *ufrag) {
-  if (!is_ice_chars(ufrag, 4, SB_ICE_UFRAG_MAX)) return SB_EINVAL;
+  if (!sb_ice_lite_valid_chars(ufrag, 4, SB_ICE_UFRAG_MAX)) return SB_EINVAL;
   if (a->remote_ufrag[0] && strcmp(a->remote_ufrag, ufrag) != 0) {
     a->n_addrs = 0; /* ICE restart: the old pairs are gone */
     a->selected = -1;

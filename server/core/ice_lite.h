@@ -55,6 +55,9 @@ typedef struct {
   bool selected_changed; /* the selected address is now another one */
 } sb_ice_lite_result;
 
+/* True when s is min..max ice-chars (RFC 8839: ALPHA / DIGIT / "+" / "/"). */
+bool sb_ice_lite_valid_chars(const char *s, size_t min, size_t max);
+
 /* Local credentials: ufrag 4..256 and password 22..256 ice-chars
  * (RFC 8839). SB_EINVAL otherwise. */
 int sb_ice_lite_init(sb_ice_lite *a, const char *ufrag, const char *pwd);

@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/ice_lite.h"
 #include "core/stun.h"
+#include "net_addr.h"
 #include "timers.h"
 
 #define MAX_REMOTE     8
@@ -108,53 +109,6 @@ static void random_bytes(void *out, size_t n) {
   uint8_t *b = out;
   for (size_t i = 0; i < n; i++)
     b[i] = (uint8_t)g_random_int();
-}
-
-static void random_ice_chars(char *out, size_t n) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  uint8_t bytes[64];
-  g_assert(n <= sizeof bytes);
-  random_bytes(bytes, n);
-  for (size_t i = 0; i < n; i++)
-    out[i] = alphabet[bytes[i] & 63];
-  out[n] = 0;
-}
-
-static bool is_ice_chars(const char *s, size_t min, size_t max) {
-  size_t n = s ? strlen(s) : 0;
-  if (n < min || n > max) return false;
-  for (size_t i = 0; i < n; i++)
-    if (!g_ascii_isalnum(s[i]) && s[i] != '+' && s[i] != '/') return false;
-  return true;
-}
-
-static bool parse_ip(const char *text, sb_stun_addr *a) {
-  memset(a, 0, sizeof *a);
-  if (inet_pton(AF_INET, text, a->ip) == 1) {
-    a->family = 4;
-    return true;
-  }
-  if (inet_pton(AF_INET6, text, a->ip) == 1) {
-    a->family = 6;
-    return true;
-  }
-  return false;
-}
-
-static socklen_t to_sockaddr(const sb_stun_addr *a, struct sockaddr_storage *ss) {
-  memset(ss, 0, sizeof *ss);
-  if (a->family == 4) {
-    struct sockaddr_in *in = (struct sockaddr_in *)ss;
-    in->sin_family = AF_INET;
-    in->sin_port = htons(a->port);
-    memcpy(&in->sin_addr, a->ip, 4);
-    return sizeof *in;
-  }
-  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-  in6->sin6_family = AF_INET6;
-  in6->sin6_port = htons(a->port);
-  memcpy(&in6->sin6_addr, a->ip, 16);
-  return sizeof *in6;
 }
 
 static int find_remote(const sb_lg_ice *ice, const sb_stun_addr *a) {
@@ -325,7 +279,7 @@ static int add_remote(sb_lg_ice *ice, const sb_stun_addr *a) {
   remote *r = &ice->remotes[ice->n_remotes];
   memset(r, 0, sizeof *r);
   r->addr = *a;
-  r->sa_len = to_sockaddr(a, &r->sa);
+  r->sa_len = sb_net_addr_to_sockaddr(a, &r->sa);
   random_bytes(r->txid, SB_STUN_TXID_LEN);
   return (int)ice->n_remotes++;
 }
@@ -344,7 +298,7 @@ static void handle_request(sb_lg_ice *ice, const uint8_t *buf, size_t len, const
       int n = sb_stun_write_binding_error(resp, sizeof resp, m->txid, 487, "Role Conflict", 0, pwd,
                                           pwd_len);
       remote tmp = {.addr = *from};
-      tmp.sa_len = to_sockaddr(from, &tmp.sa);
+      tmp.sa_len = sb_net_addr_to_sockaddr(from, &tmp.sa);
       if (n > 0) send_to(ice, &tmp, resp, (size_t)n);
       ice->stats.role_conflicts++;
       return;
@@ -357,7 +311,7 @@ static void handle_request(sb_lg_ice *ice, const uint8_t *buf, size_t len, const
   int i = find_remote(ice, from);
   if (res.response_len) {
     remote tmp = {.addr = *from};
-    tmp.sa_len = to_sockaddr(from, &tmp.sa);
+    tmp.sa_len = sb_net_addr_to_sockaddr(from, &tmp.sa);
     send_to(ice, i >= 0 ? &ice->remotes[i] : &tmp, resp, res.response_len);
   }
   if (rc != SB_OK) return;
@@ -441,10 +395,11 @@ void sb_lg_ice_config_init(sb_lg_ice_config *cfg) {
 int sb_lg_ice_new(GMainContext *ctx, sb_lg_poller *poller, const sb_lg_ice_config *cfg,
                   const sb_lg_ice_callbacks *cb, void *user, sb_lg_ice **out) {
   sb_stun_addr local;
-  if (!cfg || !cfg->address || !parse_ip(cfg->address, &local) || !poller) return SB_EINVAL;
+  if (!cfg || !cfg->address || !sb_net_addr_parse(cfg->address, &local) || !poller)
+    return SB_EINVAL;
   char ufrag[UFRAG_LEN + 1], pwd[PWD_LEN + 1];
-  random_ice_chars(ufrag, UFRAG_LEN);
-  random_ice_chars(pwd, PWD_LEN);
+  sb_net_random_ice_chars(ufrag, UFRAG_LEN);
+  sb_net_random_ice_chars(pwd, PWD_LEN);
   sb_lg_ice *ice = g_new0(sb_lg_ice, 1);
   if (sb_ice_lite_init(&ice->responder, ufrag, pwd) < 0) {
     g_free(ice);
@@ -498,7 +453,7 @@ int sb_lg_ice_gather(sb_lg_ice *ice) {
   sb_stun_addr at = ice->local;
   at.port = 0;
   struct sockaddr_storage ss;
-  socklen_t sl = to_sockaddr(&at, &ss);
+  socklen_t sl = sb_net_addr_to_sockaddr(&at, &ss);
   if (bind(fd, (struct sockaddr *)&ss, sl) < 0 ||
       getsockname(fd, (struct sockaddr *)&ss, &sl) < 0 ||
       sb_lg_poller_add(ice->poller, fd, on_datagram, ice, &ice->watch) < 0) {
@@ -520,7 +475,8 @@ int sb_lg_ice_gather(sb_lg_ice *ice) {
 }
 
 int sb_lg_ice_set_remote_credentials(sb_lg_ice *ice, const char *ufrag, const char *pwd) {
-  if (!is_ice_chars(ufrag, 4, SB_ICE_UFRAG_MAX) || !is_ice_chars(pwd, 22, SB_ICE_PWD_MAX))
+  if (!sb_ice_lite_valid_chars(ufrag, 4, SB_ICE_UFRAG_MAX) ||
+      !sb_ice_lite_valid_chars(pwd, 22, SB_ICE_PWD_MAX))
     return SB_EINVAL;
   if (ice->freed) return SB_ESTATE;
   if (ice->have_creds) {
@@ -552,7 +508,7 @@ static int parse_candidate(const sb_lg_ice *ice, const char *text, sb_stun_addr 
     rc = SB_EINVAL;
   } else if (g_ascii_strcasecmp(t[2], "udp") != 0) {
     rc = g_ascii_strcasecmp(t[2], "tcp") == 0 ? SB_EUNSUPPORTED : SB_EINVAL;
-  } else if (!parse_ip(t[4], &a)) {
+  } else if (!sb_net_addr_parse(t[4], &a)) {
     rc = SB_EINVAL; /* a name (mDNS ".local") or garbage */
   } else if ((port = g_ascii_strtoull(t[5], &end, 10)) == 0 || port > 65535 || *end ||
              !g_ascii_isdigit(t[5][0])) {
@@ -602,7 +558,7 @@ int sb_lg_ice_send(sb_lg_ice *ice, const uint8_t *data, size_t len) {
     const sb_stun_addr *to = sb_ice_lite_selected(&ice->responder);
     if (!to) return SB_ESTATE;
     early.addr = *to;
-    early.sa_len = to_sockaddr(to, &early.sa);
+    early.sa_len = sb_net_addr_to_sockaddr(to, &early.sa);
     r = &early;
   }
   ssize_t n;

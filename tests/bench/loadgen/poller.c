@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "net_addr.h"
 
 #define BATCH      16   /* datagrams per recvmmsg */
 #define SLOT       2048 /* bytes per datagram; larger ones are dropped */
@@ -90,25 +91,6 @@ static int64_t arrival_of(const sb_lg_poller *p, unsigned i) {
   return ns_of(&now);
 }
 
-static bool to_addr(const struct sockaddr_storage *ss, sb_stun_addr *a) {
-  if (ss->ss_family == AF_INET) {
-    const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-    a->family = 4;
-    a->port = ntohs(in->sin_port);
-    memcpy(a->ip, &in->sin_addr, 4);
-    memset(a->ip + 4, 0, 12);
-    return true;
-  }
-  if (ss->ss_family == AF_INET6) {
-    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-    a->family = 6;
-    a->port = ntohs(in6->sin6_port);
-    memcpy(a->ip, &in6->sin6_addr, 16);
-    return true;
-  }
-  return false;
-}
-
 /* Reads one ready socket. */
 static void drain(sb_lg_poller *p, sb_lg_poller_watch *w) {
   for (int round = 0; round < MAX_ROUNDS && !w->removed; round++) {
@@ -126,7 +108,8 @@ static void drain(sb_lg_poller *p, sb_lg_poller_watch *w) {
     p->stats.reads++;
     for (int i = 0; i < n && !w->removed; i++) {
       sb_stun_addr from;
-      if ((p->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) || !to_addr(&p->from[i], &from)) {
+      if ((p->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
+          !sb_net_addr_from_sockaddr(&p->from[i], &from)) {
         p->stats.dropped++;
         continue;
       }
