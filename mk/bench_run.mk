@@ -4,8 +4,10 @@
 # end-to-end suite runs so the benchmark cannot rot. The load generator
 # (tests/bench/sb-loadgen) comes from mk/bench.mk.
 #
-#   make bench                        every step, writes docs/benchmarks.{md,csv,png}
-#   make bench BENCH_ARGS='--max-calls 200 --workers 1'
+#   make bench                        every step, writes docs/benchmarks.{md,csv,png},
+#                                     then worker scaling with a CPU budget per
+#                                     worker to docs/scaling/
+#   make bench BENCH_ARGS='--max-calls 200 --workers 1'   (only what it asks)
 #
 # Run it from a release build (no sanitizers), e.g. build/release configured
 # with plain ./configure: the script warns when the binary carries ASan.
@@ -24,3 +26,6 @@ BENCH_OUT = $(abs_top_srcdir)/docs
 bench: all
 	/usr/bin/python3 $(abs_top_srcdir)/tests/bench/run_bench.py \
 		--build '$(abs_top_builddir)' --out '$(BENCH_OUT)' $(BENCH_ARGS)
+	if [ -z '$(BENCH_ARGS)' ]; then mkdir -p '$(BENCH_OUT)/scaling' && \
+		/usr/bin/python3 $(abs_top_srcdir)/tests/bench/run_bench.py \
+		--build '$(abs_top_builddir)' --out '$(BENCH_OUT)/scaling' --scaling; fi

@@ -216,11 +216,67 @@ class Server:
         return self.exit_code
 
 
+CGROUP_PERIOD_US = 10000  # short, so that a throttled worker waits at most ~10 ms
+SCALING_CPU_PER_WORKER = 0.35  # --scaling: little enough that the generator never starves 2 workers
+SCALING_STEPS = "40,60,80,100,120,140,160,180,200,220,240,260,280"
+
+
+class CpuBudget:
+    """A CPU quota for one process (all its threads): a cgroup with
+    `cores` CPUs' worth of time per period, cgroup v1 (cpu controller) or v2
+    (cpu.max). Used to give every media worker the same share of a core when
+    the machine has too few cores for workers and generator side by side."""
+
+    def __init__(self, pid, cores, tag):
+        self.path = None
+        quota = max(1000, int(cores * CGROUP_PERIOD_US))
+        v1 = "/sys/fs/cgroup/cpu"
+        if os.path.exists(os.path.join(v1, "cpu.cfs_quota_us")):
+            self.path = os.path.join(v1, f"sb-bench-{tag}-{pid}")
+            os.makedirs(self.path, exist_ok=True)
+            self._write("cpu.cfs_period_us", CGROUP_PERIOD_US)
+            self._write("cpu.cfs_quota_us", quota)
+        elif "cpu" in self._read("/sys/fs/cgroup/cgroup.controllers").split():
+            self._write_abs("/sys/fs/cgroup/cgroup.subtree_control", "+cpu")
+            self.path = os.path.join("/sys/fs/cgroup", f"sb-bench-{tag}-{pid}")
+            os.makedirs(self.path, exist_ok=True)
+            self._write("cpu.max", f"{quota} {CGROUP_PERIOD_US}")
+        else:
+            raise OSError("no cpu cgroup controller (v1 /sys/fs/cgroup/cpu or v2 cpu.max)")
+        self._write("cgroup.procs", pid)
+
+    @staticmethod
+    def _read(path):
+        try:
+            with open(path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    @staticmethod
+    def _write_abs(path, value):
+        with open(path, "w") as f:
+            f.write(str(value))
+
+    def _write(self, name, value):
+        self._write_abs(os.path.join(self.path, name), value)
+
+    def remove(self):
+        if self.path:
+            try:
+                os.rmdir(self.path)
+            except OSError:
+                pass
+
+
 class Switchboard(Server):
     name = "switchboard"
 
-    def __init__(self, tmp, tag, build, workers, wrapper=(), log_level="warning", media=()):
+    def __init__(self, tmp, tag, build, workers, wrapper=(), log_level="warning", media=(),
+                 cpu_per_worker=None):
         super().__init__(tmp, tag, wrapper)
+        self.cpu_per_worker = cpu_per_worker
+        self.budget = None
         self.binary = os.path.join(build, "switchboard")
         self.workers = workers
         self.log_level = log_level
@@ -240,11 +296,20 @@ class Switchboard(Server):
         self.port = free_port()
         self._spawn([self.binary, "-c", conf, "--media-address", ADDR, "-a", "127.0.0.1",
                      "-p", str(self.port), "--workers", str(self.workers)])
+        if self.cpu_per_worker:
+            try:
+                self.budget = CpuBudget(self.pid, self.cpu_per_worker * self.workers, self.tag)
+            except OSError as e:
+                log(f"cannot set a CPU budget: {e}")
+                return False
         return wait_port(self.port, self.proc, timeout)
 
     def stop(self, sig=signal.SIGINT, timeout=30):
         # SIGINT stops at once; SIGTERM would drain (wait for rooms to end)
-        return super().stop(sig, timeout)
+        rc = super().stop(sig, timeout)
+        if self.budget:
+            self.budget.remove()
+        return rc
 
     @property
     def url(self):
@@ -452,7 +517,8 @@ def loadgen_timeout(calls, duration, setup_rate=20):
 
 def make_server(kind, args, tmp, tag, workers=1, wrapper=()):
     if kind == "switchboard":
-        return Switchboard(tmp, tag, args.build, workers, wrapper, media=args.sb_media)
+        return Switchboard(tmp, tag, args.build, workers, wrapper, media=args.sb_media,
+                           cpu_per_worker=args.cpu_per_worker)
     return Janus(tmp, tag, args.janus, wrapper)
 
 
@@ -1099,7 +1165,9 @@ def evaluate_targets(series_map, ceiling, args):
 
 def write_markdown(path, info, series, series_map, ceiling, instructions, targets, args, png_note, started):
     L = []
-    L.append("# Benchmarks: Switchboard and Janus carrying the same load\n")
+    L.append("# Benchmarks: Switchboard's worker scaling, with a CPU budget per worker\n"
+             if getattr(args, "scaling", False) else
+             "# Benchmarks: Switchboard and Janus carrying the same load\n")
     L.append(f"Written by `make bench` (`tests/bench/run_bench.py`) on {started} UTC; "
              "rerun it rather than editing this file: `scripts/bench.sh` installs what it needs, builds "
              "an optimised tree in build/release and runs it (as root, on Debian 12). "
@@ -1130,6 +1198,9 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
              "between reads when busy, as Switchboard's workers do. Switchboard: "
              f"`--media-address {ADDR} --workers N`, duo rooms"
              + (f", [media] {', '.join(args.sb_media)}" if args.sb_media else "")
+             + (f", **a CPU budget of {args.cpu_per_worker} core per media worker** (cgroup CPU quota, "
+                f"{CGROUP_PERIOD_US // 1000} ms period; all the server's threads share it)"
+                if args.cpu_per_worker else "")
              + ". Janus: VideoCall plugin over WebSockets, "
              f"`interface` and `ice_enforce_list` {ADDR}, debug level 4. Steps: {args.steps} calls (each run "
              "unless most calls of the previous step failed), then "
@@ -1200,8 +1271,15 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
         L.append(f"| {w} | {fmt(b and b.get('forwarded_pps'), 0)} | {b['calls'] if b else '–'} | "
                  f"{fmt(b and b.get('server_cpu_pct'), 0)} |")
     L.append("")
-    L.append(f"On {info.get('vcpus')} vCPUs the generator competes with the server for the same cores, so a "
-             "second worker can only use what the generator leaves.\n")
+    if args.cpu_per_worker:
+        L.append(f"Every media worker had a budget of {args.cpu_per_worker} of a core (the server's threads "
+                 "share a cgroup CPU quota of that many cores per worker), so each series stops where its "
+                 "workers run out of CPU rather than where the generator starves the machine.\n")
+    else:
+        L.append(f"On {info.get('vcpus')} vCPUs the generator competes with the server for the same cores, so a "
+                 "second worker can only use what the generator leaves. `scripts/bench.sh` therefore also "
+                 "measures scaling with the same CPU budget per worker (a cgroup quota) so that the workers, "
+                 "not the machine, are the limit: [scaling/benchmarks.md](scaling/benchmarks.md).\n")
     L.append("## Instructions per forwarded packet\n")
     if instructions:
         L.append("Counted, not timed, so load on the machine cannot move it: "
@@ -1354,6 +1432,9 @@ def parse_args(argv):
     p.add_argument("--increment", type=int, default=100, help="calls added per step after --steps (100)")
     p.add_argument("--max-calls", type=int, default=1000, help="largest step (1000)")
     p.add_argument("--workers", default="1,2", help="Switchboard media workers, one series each (1,2)")
+    p.add_argument("--cpu-per-worker", type=float, default=None, metavar="CORES",
+                   help="give Switchboard a CPU budget of CORES per media worker (cgroup quota), so that "
+                        "worker scaling can be measured on a machine whose cores the generator shares")
     p.add_argument("--sb-media", action="append", default=[], metavar="KEY=VALUE",
                    help="extra [media] setting for Switchboard, e.g. batch_wait_us=0 (repeatable)")
     p.add_argument("--servers", default="switchboard,janus", help="which servers (switchboard,janus)")
@@ -1371,7 +1452,16 @@ def parse_args(argv):
     p.add_argument("--keep", action="store_true", help="keep the scratch folder (logs, configs)")
     p.add_argument("--report-from", metavar="JSON",
                    help="only rewrite the reports from a results.json an earlier run left in its scratch folder")
+    p.add_argument("--scaling", action="store_true",
+                   help="worker scaling only: Switchboard with 1 and 2 workers, each with a CPU budget of "
+                        f"{SCALING_CPU_PER_WORKER} core (unless --cpu-per-worker), calls in steps of 20")
     args = p.parse_args(argv)
+    if args.scaling:
+        args.servers, args.workers = "switchboard", "1,2"
+        args.cpu_per_worker = args.cpu_per_worker or SCALING_CPU_PER_WORKER
+        args.steps, args.increment = SCALING_STEPS, 20
+        args.max_calls = 400 if args.max_calls == 1000 else args.max_calls
+        args.no_ceiling = args.no_instructions = True
     args.build = os.path.abspath(args.build)
     args.out = os.path.abspath(args.out)
     args.loadgen = os.path.abspath(args.loadgen or os.path.join(args.build, "tests", "bench", "sb-loadgen"))
