@@ -5,7 +5,7 @@
 noinst_LTLIBRARIES += libsbmedia.la
 libsbmedia_la_SOURCES = server/cert.c server/cert.h \
 	server/dtls.c server/dtls.h \
-	server/srtp.c server/srtp.h server/srtp_gcm.c
+	server/srtp.c server/srtp.h server/srtp_gcm.c server/srtp_cm.c
 libsbmedia_la_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) $(SRTP_CFLAGS)
 libsbmedia_la_LIBADD = $(OPENSSL_LIBS) $(SRTP_LIBS) $(GLIB_LIBS)
 

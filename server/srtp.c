@@ -37,7 +37,10 @@ static int init_result;
 int sb_srtp_global_init(void) {
   if (g_once_init_enter(&init_done)) {
     init_result = srtp_init() == srtp_err_status_ok ? SB_OK : SB_ECRYPTO;
-    if (init_result == SB_OK) sb_srtp_gcm_install(); /* srtp_gcm.c; keeps NSS's on failure */
+    if (init_result == SB_OK) { /* srtp_gcm.c, srtp_cm.c; libsrtp2's own stay on failure */
+      sb_srtp_gcm_install();
+      sb_srtp_cm_install();
+    }
     g_once_init_leave(&init_done, 1);
   }
   return init_result;
