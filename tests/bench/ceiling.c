@@ -14,6 +14,8 @@
  *     sendto() a sink socket (one unconnected socket, as a server has), one
  *     packet per system call ("single") or with recvmmsg/sendmmsg batches
  *     ("batch"); then hands back. The feeder empties the sink before refilling.
+ *     With --destinations N the packets go round-robin to N sink sockets, as
+ *     a server's go to many peers (N distinct ports on the same address).
  * The figure is packets / CPU seconds of the measured thread during its
  * drains (getrusage RUSAGE_THREAD: user + system, which includes the kernel's
  * loopback delivery of what it sends, as a server's CPU does in the
@@ -54,6 +56,7 @@
 #define ROUND_PACKETS 16384 /* precomputed packets, one RTP sequence-number run */
 #define FILL          4096  /* packets queued per turn; divides ROUND_PACKETS */
 #define MAX_BATCH     64
+#define MAX_DESTS     1000 /* --destinations: sink sockets */
 #define FEED_BATCH    32
 #define BUF_CAP       (1500 + SB_SRTP_MAX_TRAILER)
 #define SOCK_BUF      (64 * 1024 * 1024) /* FILL packets of ~3 KiB kernel truesize, twice */
@@ -76,8 +79,10 @@ typedef struct {
   sb_srtp_profile profile;
   int batch; /* 1: one packet per system call */
   double seconds, warmup;
-  int feed_fd, in_fd, sink_fd;
-  struct sockaddr_in sink_addr; /* where the measured thread sends (sendto, as a server does) */
+  int feed_fd, in_fd;
+  int n_sinks;
+  int sink_fds[MAX_DESTS];
+  struct sockaddr_in sink_addrs[MAX_DESTS]; /* where the measured thread sends, round-robin */
   const packet_set *set;
   sb_srtp_keys keys; /* the measured thread's: remote = the feeder's, local = the receiver's */
   int cpu_feeder, cpu_measured;
@@ -257,7 +262,8 @@ static void *feeder_main(void *arg) {
     while (sem_wait(&c->go) != 0 && errno == EINTR) {
     }
     if (atomic_load(&c->stop)) break;
-    c->sink_received += drain_sink(c->sink_fd, smsgs, siov);
+    for (int k = 0; k < c->n_sinks; k++)
+      c->sink_received += drain_sink(c->sink_fds[k], smsgs, siov);
     for (int left = FILL; left > 0;) {
       int n = 0;
       memset(msgs, 0, sizeof msgs);
@@ -280,7 +286,8 @@ static void *feeder_main(void *arg) {
     }
     sem_post(&c->filled);
   }
-  c->sink_received += drain_sink(c->sink_fd, smsgs, siov);
+  for (int k = 0; k < c->n_sinks; k++)
+    c->sink_received += drain_sink(c->sink_fds[k], smsgs, siov);
   g_free(sinkbuf);
   return NULL;
 }
@@ -297,6 +304,7 @@ typedef struct {
   uint16_t last_seq;
   int started;
   unsigned long long packets, failures, bytes;
+  unsigned next_dest; /* round-robin over the sinks */
   /* for batches */
   uint8_t (*bufs)[BUF_CAP];
   struct mmsghdr in[MAX_BATCH], out[MAX_BATCH];
@@ -335,8 +343,8 @@ static int drain_single(run_ctx *c, measured_state *m) {
       m->failures++;
       continue;
     }
-    if (sendto(c->in_fd, buf, len, 0, (const struct sockaddr *)&c->sink_addr,
-               sizeof c->sink_addr) == (ssize_t)len) {
+    const struct sockaddr_in *to = &c->sink_addrs[m->next_dest++ % (unsigned)c->n_sinks];
+    if (sendto(c->in_fd, buf, len, 0, (const struct sockaddr *)to, sizeof *to) == (ssize_t)len) {
       m->packets++;
       m->bytes += len;
     }
@@ -364,6 +372,7 @@ static int drain_batch(run_ctx *c, measured_state *m) {
       }
       m->iout[n].iov_base = m->bufs[i];
       m->iout[n].iov_len = len;
+      m->out[n].msg_hdr.msg_name = &c->sink_addrs[m->next_dest++ % (unsigned)c->n_sinks];
       n++;
     }
     int sent = n ? sendmmsg(c->in_fd, m->out, (unsigned)n, 0) : 0;
@@ -386,8 +395,8 @@ static void *measured_main(void *arg) {
     m->in[i].msg_hdr.msg_iovlen = 1;
     m->out[i].msg_hdr.msg_iov = &m->iout[i];
     m->out[i].msg_hdr.msg_iovlen = 1;
-    m->out[i].msg_hdr.msg_name = &c->sink_addr;
-    m->out[i].msg_hdr.msg_namelen = sizeof c->sink_addr;
+    m->out[i].msg_hdr.msg_name = &c->sink_addrs[0];
+    m->out[i].msg_hdr.msg_namelen = sizeof c->sink_addrs[0];
   }
   double t0 = now_s(), t_measure = t0 + c->warmup, t_end = t_measure + c->seconds;
   double wall0 = 0;
@@ -447,7 +456,7 @@ static void pick_cpus(int pin, int *feeder, int *measured) {
 typedef struct {
   const char *address;
   double seconds, warmup;
-  int batch, pin, repeat;
+  int batch, pin, repeat, destinations;
 } options;
 
 static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx *c) {
@@ -459,19 +468,24 @@ static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx
   c->seconds = o->seconds;
   c->warmup = o->warmup;
   c->set = set;
-  c->feed_fd = c->in_fd = c->sink_fd = -1;
+  c->feed_fd = c->in_fd = -1;
+  c->n_sinks = o->destinations;
+  for (int k = 0; k < c->n_sinks; k++)
+    c->sink_fds[k] = -1;
   make_keys(profile, &fk, &c->keys);
   int rc = packet_set_make(set, profile, &fk);
   sb_srtp_keys_wipe(&fk);
-  struct sockaddr_in a_feed = {0}, a_in = {0}, a_sink = {0};
+  struct sockaddr_in a_feed = {0}, a_in = {0};
   if (rc == SB_OK) {
     c->feed_fd = udp_socket(o->address, &a_feed);
     c->in_fd = udp_socket(o->address, &a_in);
-    c->sink_fd = udp_socket(o->address, &a_sink);
-    if (c->feed_fd < 0 || c->in_fd < 0 || c->sink_fd < 0) rc = SB_EIO;
+    if (c->feed_fd < 0 || c->in_fd < 0) rc = SB_EIO;
+    for (int k = 0; k < c->n_sinks && rc == SB_OK; k++) {
+      c->sink_fds[k] = udp_socket(o->address, &c->sink_addrs[k]);
+      if (c->sink_fds[k] < 0) rc = SB_EIO;
+    }
   }
   if (rc == SB_OK) rc = udp_connect(c->feed_fd, &a_in);
-  c->sink_addr = a_sink;
   if (rc == SB_OK) {
     pick_cpus(o->pin, &c->cpu_feeder, &c->cpu_measured);
     sem_init(&c->go, 0, 0);
@@ -495,7 +509,8 @@ static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx
   }
   if (c->feed_fd >= 0) close(c->feed_fd);
   if (c->in_fd >= 0) close(c->in_fd);
-  if (c->sink_fd >= 0) close(c->sink_fd);
+  for (int k = 0; k < c->n_sinks; k++)
+    if (c->sink_fds[k] >= 0) close(c->sink_fds[k]);
   sb_srtp_keys_wipe(&c->keys);
   g_free(set->data);
   g_free(set);
@@ -504,8 +519,13 @@ static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx
 }
 
 int main(int argc, char **argv) {
-  options o = {
-      .address = "127.0.0.1", .seconds = 3.0, .warmup = 0.5, .batch = 32, .pin = 1, .repeat = 1};
+  options o = {.address = "127.0.0.1",
+               .seconds = 3.0,
+               .warmup = 0.5,
+               .batch = 32,
+               .pin = 1,
+               .repeat = 1,
+               .destinations = 1};
   char *address = NULL, *profiles = NULL, *modes = NULL;
   gboolean no_pin = FALSE;
   GOptionEntry entries[] = {
@@ -518,6 +538,8 @@ int main(int argc, char **argv) {
       {"modes", 'm', 0, G_OPTION_ARG_STRING, &modes, "single, batch or both (single,batch)",
        "LIST"},
       {"repeat", 'r', 0, G_OPTION_ARG_INT, &o.repeat, "Runs per case, the best reported (1)", "N"},
+      {"destinations", 'd', 0, G_OPTION_ARG_INT, &o.destinations,
+       "Sink sockets the packets go to, round-robin (1)", "N"},
       {"no-pin", 0, 0, G_OPTION_ARG_NONE, &no_pin, "Do not pin the two threads to CPUs", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GError *err = NULL;
@@ -533,7 +555,8 @@ int main(int argc, char **argv) {
   g_option_context_free(ctx);
   if (address) o.address = address;
   o.pin = !no_pin;
-  if (o.batch < 2 || o.batch > MAX_BATCH || o.seconds <= 0 || o.warmup < 0 || o.repeat < 1) {
+  if (o.batch < 2 || o.batch > MAX_BATCH || o.seconds <= 0 || o.warmup < 0 || o.repeat < 1 ||
+      o.destinations < 1 || o.destinations > MAX_DESTS) {
     fprintf(stderr, "ceiling: --batch must be 2..%d, --seconds > 0, --warmup >= 0, --repeat >= 1\n",
             MAX_BATCH);
     return 2;
@@ -615,9 +638,10 @@ int main(int argc, char **argv) {
   g_string_append_printf(json,
                          "], \"mix\": {\"audio_pps\": %d, \"audio_bytes\": %d, \"video_pps\": %u, "
                          "\"video_bytes\": %d, \"mean_bytes\": %.1f}, \"seconds\": %.2f, "
-                         "\"repeat\": %d, \"address\": \"%s\", \"cpus\": %ld}",
+                         "\"repeat\": %d, \"address\": \"%s\", \"cpus\": %ld, "
+                         "\"destinations\": %d}",
                          AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg, o.seconds, o.repeat, o.address,
-                         sysconf(_SC_NPROCESSORS_ONLN));
+                         sysconf(_SC_NPROCESSORS_ONLN), o.destinations);
   printf("%s\n", json->str);
   g_string_free(json, TRUE);
   g_free(address);
