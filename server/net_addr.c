@@ -60,13 +60,18 @@ bool sb_net_addr_parse(const char *text, sb_stun_addr *a) {
   return false;
 }
 
+void sb_net_random_bytes(void *out, size_t n) {
+  if (getrandom(out, n, 0) == (ssize_t)n) return;
+  uint8_t *b = out;
+  for (size_t i = 0; i < n; i++)
+    b[i] = (uint8_t)g_random_int();
+}
+
 void sb_net_random_ice_chars(char *out, size_t n) {
   static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   uint8_t bytes[64];
   g_assert(n <= sizeof bytes);
-  if (getrandom(bytes, n, 0) != (ssize_t)n)
-    for (size_t i = 0; i < n; i++)
-      bytes[i] = (uint8_t)g_random_int(); /* no getrandom: GLib's generator */
+  sb_net_random_bytes(bytes, n);
   for (size_t i = 0; i < n; i++)
     out[i] = alphabet[bytes[i] & 63];
   out[n] = 0;

@@ -21,6 +21,10 @@ socklen_t sb_net_addr_to_sockaddr(const sb_stun_addr *a, struct sockaddr_storage
 /* Parses an IPv4 or IPv6 literal (port 0). false when it is neither. */
 bool sb_net_addr_parse(const char *text, sb_stun_addr *a);
 
+/* n bytes from getrandom() (GLib's generator if that fails): transaction
+ * ids, tie-breakers. */
+void sb_net_random_bytes(void *out, size_t n);
+
 /* n random ice-chars (RFC 8839: ALPHA / DIGIT / "+" / "/"), NUL-terminated
  * in out (n + 1 bytes), from getrandom(); n at most 64. For ICE ufrags and
  * passwords: a password of 24 carries 144 bits. */

@@ -37,7 +37,9 @@ static int init_result;
 int sb_srtp_global_init(void) {
   if (g_once_init_enter(&init_done)) {
     init_result = srtp_init() == srtp_err_status_ok ? SB_OK : SB_ECRYPTO;
-    if (init_result == SB_OK) { /* srtp_gcm.c, srtp_cm.c; libsrtp2's own stay on failure */
+    /* srtp_gcm.c, srtp_cm.c; libsrtp2's own stay on failure, or when
+     * SB_SRTP_CRYPTO=libsrtp asks for them (for measurements). */
+    if (init_result == SB_OK && g_strcmp0(g_getenv("SB_SRTP_CRYPTO"), "libsrtp") != 0) {
       sb_srtp_gcm_install();
       sb_srtp_cm_install();
     }

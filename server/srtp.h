@@ -56,9 +56,10 @@ int sb_srtp_global_init(void);
 
 /* srtp_gcm.c: replaces libsrtp2's AES-GCM (NSS in Debian's build, which
  * allocates and locks per packet) with one on OpenSSL's EVP, after
- * libsrtp2's known-answer tests pass on it. 0 on success (or when the
- * environment variable SB_SRTP_CRYPTO=libsrtp asks to keep libsrtp2's, for
- * measurements), -1 when refused (libsrtp2's stays). Before any session. */
+ * libsrtp2's known-answer tests pass on it. 0 on success, -1 when refused
+ * (libsrtp2's stays). Before any session. sb_srtp_global_init() calls it
+ * (and sb_srtp_cm_install) unless the environment variable
+ * SB_SRTP_CRYPTO=libsrtp asks to keep libsrtp2's own, for measurements. */
 int sb_srtp_gcm_install(void);
 /* srtp_cm.c: the same for AES-128 counter mode and HMAC-SHA1 (the
  * AES_CM_128_HMAC_SHA1_80 profile and libsrtp2's key derivation). */

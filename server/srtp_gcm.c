@@ -166,7 +166,6 @@ const srtp_cipher_type_t sb_srtp_gcm_256 = GCM_TYPE(
     "AES-256 GCM on OpenSSL (Switchboard)", &srtp_aes_gcm_256_test_case_0, SRTP_AES_GCM_256);
 
 int sb_srtp_gcm_install(void) {
-  if (!g_strcmp0(g_getenv("SB_SRTP_CRYPTO"), "libsrtp")) return 0; /* for measurements */
   /* Each replacement is self-tested by libsrtp2 first; a failure leaves the
    * library's own implementation in place. */
   if (srtp_replace_cipher_type(&sb_srtp_gcm_128, SRTP_AES_GCM_128) != srtp_err_status_ok ||

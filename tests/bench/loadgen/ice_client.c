@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -103,13 +102,6 @@ static bool leave(sb_lg_ice *ice) {
   } while (0)
 
 /* ---- small helpers ---- */
-
-static void random_bytes(void *out, size_t n) {
-  if (getrandom(out, n, 0) == (ssize_t)n) return;
-  uint8_t *b = out;
-  for (size_t i = 0; i < n; i++)
-    b[i] = (uint8_t)g_random_int();
-}
 
 static int find_remote(const sb_lg_ice *ice, const sb_stun_addr *a) {
   for (unsigned i = 0; i < ice->n_remotes; i++)
@@ -254,7 +246,7 @@ static void timer_fired(void *data) {
       return;
     }
     uint8_t *txid = ice->consent_txid[ice->consent_n++ % CONSENT_TXIDS];
-    random_bytes(txid, SB_STUN_TXID_LEN);
+    sb_net_random_bytes(txid, SB_STUN_TXID_LEN);
     send_request(ice, &ice->remotes[ice->selected], txid, true);
     arm_consent(ice);
   }
@@ -266,7 +258,7 @@ static void switch_role(sb_lg_ice *ice) {
   ice->controlling = !ice->controlling;
   ice->stats.role_conflicts++;
   for (unsigned i = 0; i < ice->n_remotes; i++)
-    random_bytes(ice->remotes[i].txid, SB_STUN_TXID_LEN);
+    sb_net_random_bytes(ice->remotes[i].txid, SB_STUN_TXID_LEN);
   if (ice->state == SB_LG_ICE_CHECKING)
     for (unsigned i = 0; i < ice->n_remotes; i++)
       send_check(ice, &ice->remotes[i]);
@@ -280,7 +272,7 @@ static int add_remote(sb_lg_ice *ice, const sb_stun_addr *a) {
   memset(r, 0, sizeof *r);
   r->addr = *a;
   r->sa_len = sb_net_addr_to_sockaddr(a, &r->sa);
-  random_bytes(r->txid, SB_STUN_TXID_LEN);
+  sb_net_random_bytes(r->txid, SB_STUN_TXID_LEN);
   return (int)ice->n_remotes++;
 }
 
@@ -416,7 +408,7 @@ int sb_lg_ice_new(GMainContext *ctx, sb_lg_poller *poller, const sb_lg_ice_confi
   ice->setup_timeout_ms = cfg->setup_timeout_ms ? cfg->setup_timeout_ms : 30000;
   ice->consent_interval_ms = cfg->consent_interval_ms ? cfg->consent_interval_ms : 5000;
   ice->consent_timeout_ms = cfg->consent_timeout_ms ? cfg->consent_timeout_ms : 30000;
-  random_bytes(&ice->tiebreaker, sizeof ice->tiebreaker);
+  sb_net_random_bytes(&ice->tiebreaker, sizeof ice->tiebreaker);
   ice->selected = -1;
   ice->state = SB_LG_ICE_NEW;
   ice->timer = sb_timer_new(ice->ctx, timer_fired, ice);
