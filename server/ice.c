@@ -102,6 +102,10 @@ int sb_ice_send(sb_ice *ice, const uint8_t *data, size_t len) {
   return ice->ops->send(ice, data, len);
 }
 
+uint8_t *sb_ice_tx_buffer(sb_ice *ice, size_t *cap) {
+  return ice->ops->tx_buffer ? ice->ops->tx_buffer(ice, cap) : NULL;
+}
+
 sb_ice_state sb_ice_get_state(const sb_ice *ice) { return ice->ops->get_state(ice); }
 
 const char *sb_ice_state_name(sb_ice_state state) {

@@ -79,8 +79,11 @@ typedef struct {
    * can recover when more candidates or checks arrive); on_failed is final. */
   void (*on_state)(void *user, sb_ice_state state);
   /* One received datagram (not STUN), borrowed for the call; the callee may
-   * modify it in place (e.g. SRTP unprotect). */
-  void (*on_data)(void *user, uint8_t *data, size_t len);
+   * modify it in place (e.g. SRTP unprotect) and grow it up to `cap` bytes
+   * (at least len). On ICE-lite it may also pass it, changed in place, to
+   * sb_ice_send of an agent on the same worker during the call: it then goes
+   * out without a copy. */
+  void (*on_data)(void *user, uint8_t *data, size_t len, size_t cap);
   /* The connection is dead; reason is borrowed for the call. Fired once,
    * after on_state(SB_ICE_FAILED); no callback fires after it. */
   void (*on_failed)(void *user, const char *reason);
@@ -129,6 +132,12 @@ int sb_ice_add_remote_candidate(sb_ice *ice, const char *candidate);
  * after on_failed), SB_EINVAL for an empty one, SB_ETOOBIG above 65507
  * bytes, SB_EIO when the socket refuses it. */
 int sb_ice_send(sb_ice *ice, const uint8_t *data, size_t len);
+
+/* Where to build a datagram that the next sb_ice_send (before any other
+ * send on the worker) takes without copying it, and its size in *cap; NULL
+ * when there is no such place (full ICE, or outside a received batch):
+ * build it anywhere then. */
+uint8_t *sb_ice_tx_buffer(sb_ice *ice, size_t *cap);
 
 sb_ice_state sb_ice_get_state(const sb_ice *ice);
 const char *sb_ice_state_name(sb_ice_state state);

@@ -119,12 +119,12 @@ static void on_mux_stun(void *user, const uint8_t *data, size_t len, const sb_st
   }
 }
 
-static void on_mux_data(void *user, uint8_t *data, size_t len) {
+static void on_mux_data(void *user, uint8_t *data, size_t len, size_t cap) {
   mux_ice *ice = user;
   if (ice->failed || ice->freed) return;
-  ice->last_rx = g_get_monotonic_time();
+  ice->last_rx = sb_udp_mux_now();
   enter(ice);
-  CALL(ice, on_data, data, len);
+  CALL(ice, on_data, data, len, cap);
   leave(ice);
 }
 
@@ -225,6 +225,10 @@ static int mux_send(sb_ice *base, const uint8_t *data, size_t len) {
   return sb_udp_mux_send(ice->mux, to, data, len);
 }
 
+static uint8_t *mux_tx_buffer(sb_ice *base, size_t *cap) {
+  return sb_udp_mux_tx_reserve(((mux_ice *)base)->mux, cap);
+}
+
 static sb_ice_state mux_get_state(const sb_ice *base) { return ((const mux_ice *)base)->state; }
 
 static bool format_addr(int family, const uint8_t *ip, uint16_t port, char *out, size_t len) {
@@ -261,6 +265,7 @@ static const sb_ice_ops mux_ops = {
     .set_remote_credentials = mux_set_remote_credentials,
     .add_remote_candidate = mux_add_remote_candidate,
     .send = mux_send,
+    .tx_buffer = mux_tx_buffer,
     .get_state = mux_get_state,
     .selected_pair = mux_selected_pair,
 };

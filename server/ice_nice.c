@@ -173,7 +173,7 @@ static void on_nice_recv(NiceAgent *agent, guint stream, guint component, guint 
   nice_ice *ice = data;
   if (ice->failed || len == 0) return;
   ice->last_recv = g_get_monotonic_time();
-  CALL(ice, on_data, (uint8_t *)buf, len);
+  CALL(ice, on_data, (uint8_t *)buf, len, len);
 }
 
 /* ---- creation and destruction ---- */

@@ -15,6 +15,7 @@ typedef struct {
   /* candidate: NULL for the end, else checked by sb_ice_check_candidate */
   int (*add_remote_candidate)(sb_ice *ice, const char *candidate);
   int (*send)(sb_ice *ice, const uint8_t *data, size_t len);
+  uint8_t *(*tx_buffer)(sb_ice *ice, size_t *cap); /* NULL: none */
   sb_ice_state (*get_state)(const sb_ice *ice);
   int (*selected_pair)(sb_ice *ice, char *local, size_t local_len, char *remote, size_t remote_len);
 } sb_ice_ops;

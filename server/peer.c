@@ -123,7 +123,7 @@ static void ice_state(void *user, sb_ice_state state) {
   }
 }
 
-static void ice_data(void *user, uint8_t *data, size_t len) {
+static void ice_data(void *user, uint8_t *data, size_t len, size_t cap) {
   sb_peer *peer = user;
   if (peer->failed || len == 0) return;
   if (sb_dtls_is_dtls(data, len)) {
@@ -131,7 +131,7 @@ static void ice_data(void *user, uint8_t *data, size_t len) {
     sb_dtls_handle(peer->dtls, data, len);
     dtls_schedule(peer);
   } else if (data[0] >= 128 && data[0] <= 191) {
-    sb_peer_media_on_packet(peer, data, len);
+    sb_peer_media_on_packet(peer, data, len, cap);
   }
 }
 

@@ -24,7 +24,8 @@
 #define RTCP_INTERVAL_MS         1000
 #define KEYFRAME_MIN_INTERVAL_US 300000
 
-int64_t sb_peer_now_us(void) { return g_get_monotonic_time(); }
+/* Per packet, the time of the batch it came in (udp_mux.h). */
+int64_t sb_peer_now_us(void) { return sb_udp_mux_now(); }
 
 int sb_peer_send_rtcp(sb_peer *peer, uint8_t *buf, size_t len, size_t cap) {
   if (!peer->media_ready || peer->failed) return SB_ESTATE;
@@ -93,16 +94,35 @@ static sb_pub *pub_for_packet(sb_peer *peer, const sb_rtp_header *h, bool *is_rt
   return only;
 }
 
-static void forward(sb_pub *pub, const uint8_t *data, size_t len, const sb_rtp_header *h,
+static inline bool sink_ready(const sb_sink *sink) {
+  return sink->active && sink->peer->media_ready && !sink->peer->failed;
+}
+
+/* Each receiver's copy is rewritten and protected where it will be sent
+ * from: the last one in the received buffer itself (`cap` bytes; a 1:1
+ * call copies nothing), the others in the send slot the ICE agent lends
+ * (sb_ice_tx_buffer), or on the stack when it lends none. */
+static void forward(sb_pub *pub, uint8_t *data, size_t len, size_t cap, const sb_rtp_header *h,
                     int64_t now) {
   GPtrArray *sinks = pub->track->sinks;
-  uint8_t out[MAX_PACKET + SB_SRTP_MAX_TRAILER];
+  uint8_t stack[MAX_PACKET + SB_SRTP_MAX_TRAILER];
   if (len > MAX_PACKET) return;
-  for (guint i = 0; i < sinks->len; i++) {
+  guint last = sinks->len;
+  while (last > 0 && !sink_ready(sinks->pdata[last - 1]))
+    last--;
+  for (guint i = 0; i < last; i++) {
     sb_sink *sink = sinks->pdata[i];
     sb_peer *rx = sink->peer;
-    if (!sink->active || !rx->media_ready || rx->failed) continue; /* not negotiated yet */
-    memcpy(out, data, len);
+    if (!sink_ready(sink)) continue; /* not negotiated yet */
+    uint8_t *out;
+    size_t room;
+    if (i == last - 1 && cap >= len + SB_SRTP_MAX_TRAILER) {
+      out = data, room = cap;
+    } else {
+      out = sb_ice_tx_buffer(rx->ice, &room);
+      if (!out || room < len + SB_SRTP_MAX_TRAILER) out = stack, room = sizeof stack;
+      memcpy(out, data, len);
+    }
     sb_rtp_header oh = *h;
     oh.data = out;
     if (sb_rewrite_apply(&sink->rw, out, &oh, now) < 0) {
@@ -110,7 +130,7 @@ static void forward(sb_pub *pub, const uint8_t *data, size_t len, const sb_rtp_h
       continue;
     }
     size_t olen = len;
-    if (sb_srtp_protect_rtp(rx->srtp, out, &olen, sizeof out) < 0) {
+    if (sb_srtp_protect_rtp(rx->srtp, out, &olen, room) < 0) {
       rx->dropped++;
       continue;
     }
@@ -127,7 +147,7 @@ static inline void handshake_proven(sb_peer *peer) {
   }
 }
 
-static void on_rtp(sb_peer *peer, uint8_t *data, size_t len) {
+static void on_rtp(sb_peer *peer, uint8_t *data, size_t len, size_t cap) {
   size_t n = len;
   if (sb_srtp_unprotect_rtp(peer->srtp, data, &n) < 0) {
     peer->dropped++;
@@ -155,7 +175,7 @@ static void on_rtp(sb_peer *peer, uint8_t *data, size_t len) {
     pub->stats_started = true;
   }
   sb_rx_stats_update(&pub->stats, h.seq, h.timestamp, n, now);
-  forward(pub, data, n, &h, now);
+  forward(pub, data, n, cap, &h, now);
 }
 
 /* ---- RTCP in ---- */
@@ -210,7 +230,7 @@ static void on_rtcp(sb_peer *peer, uint8_t *data, size_t len) {
   }
 }
 
-void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len) {
+void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len, size_t cap) {
   if (!peer->media_ready) {
     peer->dropped++;
     return;
@@ -218,7 +238,7 @@ void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len) {
   if (sb_rtcp_is_rtcp(data, len))
     on_rtcp(peer, data, len);
   else
-    on_rtp(peer, data, len);
+    on_rtp(peer, data, len, cap);
 }
 
 /* ---- keyframes ---- */

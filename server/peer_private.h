@@ -84,7 +84,7 @@ struct sb_peer {
 };
 
 /* peer_media.c */
-void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len);
+void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len, size_t cap);
 void sb_peer_media_start(sb_peer *peer);
 /* Frees the report timer: only when the peer goes. */
 void sb_peer_media_stop(sb_peer *peer);

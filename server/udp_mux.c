@@ -19,9 +19,9 @@
 #include "core/error.h"
 #include "net_addr.h"
 
-#define BATCH       32   /* datagrams per recvmmsg / sendmmsg */
-#define SLOT        2048 /* bytes per slot; larger datagrams are truncated (dropped) */
-#define MAX_ROUNDS  16   /* batches per dispatch, so timers are not starved */
+#define BATCH       32 /* datagrams per recvmmsg / sendmmsg */
+#define SLOT        SB_UDP_MUX_SLOT
+#define MAX_ROUNDS  16 /* batches per dispatch, so timers are not starved */
 #define SOCK_BUFFER (4 << 20)
 #define MAX_DGRAM   65507
 #define BUSY_PPS    4000 /* coalesce wake-ups above this rate (see udp_mux.h) */
@@ -89,6 +89,10 @@ static socklen_t to_sockaddr(const sb_udp_mux *mux, const sb_stun_addr *a,
   return sb_net_addr_to_sockaddr(a, ss);
 }
 
+static __thread int64_t batch_now; /* 0 outside a batch */
+
+int64_t sb_udp_mux_now(void) { return batch_now ? batch_now : g_get_monotonic_time(); }
+
 /* ---- sending ---- */
 
 static void flush(sb_udp_mux *mux) {
@@ -118,7 +122,18 @@ int sb_udp_mux_send(sb_udp_mux *mux, const sb_stun_addr *to, const uint8_t *data
     unsigned i = mux->tx_n;
     socklen_t sl = to_sockaddr(mux, to, &mux->tx_to[i]);
     if (!sl) return SB_EINVAL;
-    memcpy(mux->tx_iov[i].iov_base, data, len);
+    uint8_t *slot = mux->tx_buf + (size_t)i * SLOT;
+    /* A received datagram (its slot is not reused before this batch is
+     * flushed) or the reserved slot go out as they are; anything else is
+     * copied into the slot. */
+    uintptr_t at = (uintptr_t)data, rx = (uintptr_t)mux->rx_buf;
+    bool received = at >= rx && at + len <= rx + (size_t)BATCH * SLOT;
+    if (received || data == slot) {
+      mux->tx_iov[i].iov_base = (uint8_t *)data;
+    } else {
+      memcpy(slot, data, len);
+      mux->tx_iov[i].iov_base = slot;
+    }
     mux->tx_iov[i].iov_len = len;
     mux->tx[i].msg_hdr.msg_namelen = sl;
     mux->tx_n++;
@@ -139,6 +154,13 @@ int sb_udp_mux_send(sb_udp_mux *mux, const sb_stun_addr *to, const uint8_t *data
   mux->stats.tx_packets++;
   mux->stats.tx_batches++;
   return SB_OK;
+}
+
+uint8_t *sb_udp_mux_tx_reserve(sb_udp_mux *mux, size_t *cap) {
+  if (!mux->batching) return NULL;
+  if (mux->tx_n == BATCH) flush(mux);
+  *cap = SLOT;
+  return mux->tx_buf + (size_t)mux->tx_n * SLOT;
 }
 
 /* ---- receiving ---- */
@@ -178,7 +200,7 @@ static void deliver(sb_udp_mux *mux, uint8_t *data, size_t len, const sb_stun_ad
     mux->stats.rx_unknown++;
     return;
   }
-  r->h->on_data(r->user, data, len);
+  r->h->on_data(r->user, data, len, SLOT);
 }
 
 static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
@@ -206,6 +228,7 @@ static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
     }
     int n = recvmmsg(mux->fd, mux->rx, BATCH, MSG_DONTWAIT, NULL);
     if (n <= 0) break;
+    batch_now = g_get_monotonic_time();
     mux->stats.rx_batches++;
     for (int i = 0; i < n; i++) {
       struct msghdr *h = &mux->rx[i].msg_hdr;
@@ -224,6 +247,7 @@ static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
   }
   flush(mux);
   mux->batching = false;
+  batch_now = 0;
   uint64_t got = mux->stats.rx_packets - before;
   if (mux->hold_us > 0 && got > 0) {
     int64_t now = g_source_get_time(source);
@@ -305,6 +329,13 @@ int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_
     setsockopt(mux->fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
   }
   set_buffers(mux->fd);
+  if (mux->family == AF_INET) {
+    /* Don't fragment, and no path-MTU bookkeeping (media packets are sized
+     * for the path by their senders): with DF set the kernel also skips
+     * its shared, hashed IP ID counters for every datagram (RFC 6864). */
+    int probe = IP_PMTUDISC_PROBE;
+    setsockopt(mux->fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
+  }
   int rc = bind_port(mux, &a, port_max ? port_min : 0, port_max, why, why_len);
   if (rc < 0) {
     close(mux->fd);

@@ -11,8 +11,10 @@
  *
  * Sends made while the mux is delivering a batch are queued and go out
  * together when the batch is done (or the queue is full); sends at other
- * times (timers) go out at once. Either way sb_udp_mux_send copies the
- * bytes, so callers may reuse their buffer.
+ * times (timers) go out at once. sb_udp_mux_send copies the bytes, so
+ * callers may reuse their buffer, except for the two buffers it owns and
+ * queues as they are (no copy): a received datagram handed to on_data
+ * (forwarded in place), and the slot sb_udp_mux_tx_reserve lent.
  *
  * Threading: created on any thread, then used only from the thread running
  * `ctx` (its callbacks fire there). Freed after that thread stopped
@@ -29,13 +31,18 @@
 
 typedef struct sb_udp_mux sb_udp_mux;
 
+/* Bytes of each receive and send slot; longer datagrams are dropped on
+ * receipt (counted in rx_bad) and sent without batching. */
+#define SB_UDP_MUX_SLOT 2048
+
 typedef struct {
   /* A STUN message (parsed) whose USERNAME names this endpoint's ufrag.
    * data may be modified. */
   void (*on_stun)(void *user, const uint8_t *data, size_t len, const sb_stun_msg *m,
                   const sb_stun_addr *from);
-  /* Any other datagram from a bound address; may be modified in place. */
-  void (*on_data)(void *user, uint8_t *data, size_t len);
+  /* Any other datagram from a bound address; may be modified in place,
+   * and grown up to `cap` bytes (at least len; SB_UDP_MUX_SLOT). */
+  void (*on_data)(void *user, uint8_t *data, size_t len, size_t cap);
 } sb_udp_mux_handler;
 
 typedef struct {
@@ -73,6 +80,18 @@ void sb_udp_mux_unbind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, void *use
  * the other family, SB_ETOOBIG above 65507 bytes, SB_EIO when an immediate
  * send fails (queued sends that fail later count in tx_errors). */
 int sb_udp_mux_send(sb_udp_mux *mux, const sb_stun_addr *to, const uint8_t *data, size_t len);
+
+/* While a batch is being delivered: the slot (SB_UDP_MUX_SLOT bytes, in
+ * *cap) the next queued send goes out from, so a datagram built there is
+ * sent without a copy when passed to sb_udp_mux_send before any other send
+ * on this mux. NULL at other times (build it anywhere; send copies). */
+uint8_t *sb_udp_mux_tx_reserve(sb_udp_mux *mux, size_t *cap);
+
+/* Monotonic time (g_get_monotonic_time) of the batch being delivered on
+ * this thread, read once per recvmmsg; the clock itself when none is. The
+ * per-packet path asks for the time several times a packet; this costs a
+ * clock read per batch instead. */
+int64_t sb_udp_mux_now(void);
 
 /* Wake-up coalescing: while the socket is busy (at least BUSY_PPS datagrams
  * a second over the last 100 ms), after each wake-up it is not polled again

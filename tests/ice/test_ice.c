@@ -82,10 +82,11 @@ static void srv_state(void *user, sb_ice_state s) {
   f->srv_states++;
 }
 
-static void srv_data(void *user, uint8_t *data, size_t len) {
+static void srv_data(void *user, uint8_t *data, size_t len, size_t cap) {
   fixture *f = user;
   take_packet(f, data, len, f->srv_seen, &f->to_srv_got);
-  memset(data, 0xee, len); /* borrowed and writable */
+  g_assert_cmpuint(cap, >=, len);
+  memset(data, 0xee, cap); /* borrowed and writable up to cap (ASan checks) */
   if (f->free_on_data) {
     sb_ice_free(f->srv); /* inside libnice's receive path: the release is deferred */
     f->srv = NULL;

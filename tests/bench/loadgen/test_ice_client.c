@@ -92,8 +92,9 @@ static void srv_candidate(void *user, const char *cand) {
     p->srv_cands_done = true;
 }
 static void srv_state(void *user, sb_ice_state s) { ((pair *)user)->srv_state = s; }
-static void srv_data(void *user, uint8_t *data, size_t len) {
+static void srv_data(void *user, uint8_t *data, size_t len, size_t cap) {
   pair *p = user;
+  g_assert_cmpuint(cap, >=, len);
   take_packet(p, data, len, &p->to_srv_got);
 }
 static void srv_failed(void *user, const char *reason) { ((pair *)user)->srv_failed++; }
