@@ -273,6 +273,7 @@ static void sync_tracks(sb_peer *peer) {
       pub = g_new0(sb_pub, 1);
       pub->sec = sec;
       pub->ssrc = sec->remote_ssrc;
+      pub->ok_pt = -1;
       g_ptr_array_add(peer->pubs, pub);
       pub->track = sb_room_track_add(
           peer->p, sec->kind == SB_SDP_KIND_AUDIO ? SB_TRACK_AUDIO : SB_TRACK_VIDEO, sec->mid,
@@ -284,6 +285,7 @@ static void sync_tracks(sb_peer *peer) {
       pub->ssrc = sec->remote_ssrc;
       pub->stats_started = false;
     }
+    if (sending && pub) pub->ok_pt = -1; /* the codecs may have changed */
   }
   /* Sinks waiting for the first offer get their sections; sinks whose
    * section the browser rejected are dead. */

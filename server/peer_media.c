@@ -53,9 +53,13 @@ void sb_peer_sink_update_maps(sb_sink *sink) {
 
 static sb_pub *pub_for_packet(sb_peer *peer, const sb_rtp_header *h, bool *is_rtx) {
   *is_rtx = false;
+  /* The common case touches only the sb_pubs, not their sections. */
   for (guint i = 0; i < peer->pubs->len; i++) {
     sb_pub *pub = peer->pubs->pdata[i];
     if (pub->ssrc == h->ssrc) return pub;
+  }
+  for (guint i = 0; i < peer->pubs->len; i++) {
+    sb_pub *pub = peer->pubs->pdata[i];
     if (pub->sec->remote_rtx_ssrc && pub->sec->remote_rtx_ssrc == h->ssrc) {
       *is_rtx = true;
       return pub;
@@ -161,12 +165,14 @@ static void on_rtp(sb_peer *peer, uint8_t *data, size_t len, size_t cap) {
   }
   bool is_rtx = false;
   sb_pub *pub = pub_for_packet(peer, &h, &is_rtx);
-  if (!pub || is_rtx || !sb_msection_codec(pub->sec, h.payload_type)) {
+  if (!pub || is_rtx ||
+      (pub->ok_pt != h.payload_type && !sb_msection_codec(pub->sec, h.payload_type))) {
     /* Unknown stream, retransmission (not requested by us), or a payload
      * type that was not negotiated. */
     peer->dropped++;
     return;
   }
+  pub->ok_pt = h.payload_type;
   peer->rtp_in++;
   int64_t now = sb_peer_now_us();
   if (!pub->stats_started) {

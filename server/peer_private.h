@@ -38,6 +38,10 @@ typedef struct {
   sb_msection *sec;
   sb_track *track;
   uint32_t ssrc; /* learned from SDP or the first packet */
+  /* The payload type last found negotiated in sec (-1: none), so the
+   * packet path looks into sec only when it changes; reset whenever the
+   * sections are renegotiated (sync_tracks). */
+  int16_t ok_pt;
   sb_rx_stats stats;
   bool stats_started;
   /* Last sender report from the browser, for lip-sync mapping. */
