@@ -16,7 +16,7 @@ sb_media_env *sb_media_env_new(const char *media_address, const char *public_add
                                int port_max, gboolean ice_lite, int disconnect_timeout_ms,
                                const char *cert_path, const char *key_path, GError **error) {
   if (sb_srtp_global_init() < 0) {
-    g_set_error(error, g_quark_from_static_string("sb-media"), 0, "libsrtp2 failed to initialise");
+    g_set_error(error, g_quark_from_static_string("sb-media"), 0, "SRTP failed to initialise");
     return NULL;
   }
   sb_media_env *env = g_new0(sb_media_env, 1);

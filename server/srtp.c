@@ -1,9 +1,9 @@
-/* srtp.c - SRTP/SRTCP protect and unprotect on libsrtp2 for one DTLS-SRTP
- * transport (see srtp.h). Two libsrtp sessions per sb_srtp: outbound with
- * our keys, inbound with the peer's, both matching any SSRC. The per-packet
- * functions check lengths, call libsrtp in place and map its status to an
- * SB_E* code; they allocate nothing. Keys are copied into libsrtp and wiped
- * from our stack; they are never logged. */
+/* srtp.c - the SRTP front (see srtp.h): picks the implementation once per
+ * process (the own one, or libsrtp2 with SB_SRTP_IMPL=libsrtp2), knows the
+ * profiles' lengths and names, wipes master keys, creates and frees
+ * sb_srtp, checks the arguments of the per-packet calls, hands them to the
+ * backend (srtp_own.c or srtp_libsrtp.c) and turns its status into an
+ * SB_E* code, remembering the status for sb_srtp_last_status(). */
 #define G_LOG_DOMAIN "sb-srtp"
 #include "srtp.h"
 
@@ -12,51 +12,47 @@
 
 #include <glib.h>
 #include <openssl/crypto.h>
-#include <srtp2/srtp.h>
 
 #include "core/error.h"
+#include "srtp_private.h"
 
-G_STATIC_ASSERT(SB_SRTP_MAX_TRAILER == SRTP_MAX_TRAILER_LEN + 4);
-G_STATIC_ASSERT(SB_SRTP_KEY_LEN + SB_SRTP_MAX_SALT_LEN <= SRTP_MAX_KEY_LEN);
-
-#define REPLAY_WINDOW 1024
-#define RTP_MIN_LEN   12
-#define RTCP_MIN_LEN  8
-
-struct sb_srtp {
-  srtp_t in;  /* unprotect: the peer's keys */
-  srtp_t out; /* protect: ours */
-  int last_status;
-  size_t min_srtp;  /* RTP header + tag */
-  size_t min_srtcp; /* RTCP header + tag + SRTCP index */
-};
+#define RTP_MIN_LEN  12
+#define RTCP_MIN_LEN 8
 
 static gsize init_done;
 static int init_result;
+static const sb_srtp_backend *backend = &sb_srtp_backend_own;
 
 int sb_srtp_global_init(void) {
   if (g_once_init_enter(&init_done)) {
-    init_result = srtp_init() == srtp_err_status_ok ? SB_OK : SB_ECRYPTO;
-    /* srtp_gcm.c, srtp_cm.c; libsrtp2's own stay on failure, or when
-     * SB_SRTP_CRYPTO=libsrtp asks for them (for measurements). */
-    if (init_result == SB_OK && g_strcmp0(g_getenv("SB_SRTP_CRYPTO"), "libsrtp") != 0) {
-      sb_srtp_gcm_install();
-      sb_srtp_cm_install();
+    if (g_strcmp0(g_getenv("SB_SRTP_IMPL"), "libsrtp2") == 0) backend = &sb_srtp_backend_libsrtp;
+    init_result = backend->init();
+    if (init_result < 0 && backend == &sb_srtp_backend_own) {
+      g_warning("own SRTP unavailable (OpenSSL 3.0.3 or later needed); using libsrtp2");
+      backend = &sb_srtp_backend_libsrtp;
+      init_result = backend->init();
     }
+    if (init_result < 0) init_result = SB_ECRYPTO;
+    g_debug("SRTP implementation: %s", backend->name);
     g_once_init_leave(&init_done, 1);
   }
   return init_result;
 }
 
+const char *sb_srtp_impl_name(void) {
+  sb_srtp_global_init();
+  return backend->name;
+}
+
 int sb_srtp_profile_lengths(sb_srtp_profile profile, size_t *key_len, size_t *salt_len) {
   switch (profile) {
   case SB_SRTP_AES128_CM_SHA1_80:
-    *key_len = SRTP_AES_128_KEY_LEN;
-    *salt_len = SRTP_SALT_LEN;
+    *key_len = SB_SRTP_KEY_LEN;
+    *salt_len = SB_SRTP_CM_SALT_LEN;
     return SB_OK;
   case SB_SRTP_AEAD_AES_128_GCM:
-    *key_len = SRTP_AES_128_KEY_LEN;
-    *salt_len = SRTP_AEAD_SALT_LEN;
+    *key_len = SB_SRTP_KEY_LEN;
+    *salt_len = SB_SRTP_GCM_SALT_LEN;
     return SB_OK;
   default: return SB_EUNSUPPORTED;
   }
@@ -74,40 +70,6 @@ void sb_srtp_keys_wipe(sb_srtp_keys *keys) {
   if (keys) OPENSSL_cleanse(keys, sizeof *keys);
 }
 
-static int map_status(srtp_err_status_t st) {
-  switch (st) {
-  case srtp_err_status_ok: return SB_OK;
-  case srtp_err_status_bad_param:
-  case srtp_err_status_parse_err: return SB_EINVAL;
-  case srtp_err_status_alloc_fail: return SB_ENOMEM;
-  default: return SB_ECRYPTO;
-  }
-}
-
-/* Creates one session matching any SSRC in the given direction. */
-static srtp_err_status_t session_new(srtp_t *out, sb_srtp_profile profile, srtp_ssrc_type_t dir,
-                                     const uint8_t *key, const uint8_t *salt, size_t key_len,
-                                     size_t salt_len) {
-  unsigned char master[SRTP_MAX_KEY_LEN];
-  srtp_policy_t policy;
-  memset(&policy, 0, sizeof policy);
-  srtp_err_status_t st =
-      srtp_crypto_policy_set_from_profile_for_rtp(&policy.rtp, (srtp_profile_t)profile);
-  if (st == srtp_err_status_ok)
-    st = srtp_crypto_policy_set_from_profile_for_rtcp(&policy.rtcp, (srtp_profile_t)profile);
-  if (st != srtp_err_status_ok) return st;
-  memcpy(master, key, key_len);
-  memcpy(master + key_len, salt, salt_len);
-  policy.ssrc.type = dir;
-  policy.key = master;
-  policy.window_size = REPLAY_WINDOW;
-  policy.allow_repeat_tx = dir == ssrc_any_outbound;
-  policy.next = NULL;
-  st = srtp_create(out, &policy);
-  OPENSSL_cleanse(master, sizeof master);
-  return st;
-}
-
 int sb_srtp_new(const sb_srtp_keys *keys, sb_srtp **out) {
   size_t key_len, salt_len;
   if (!keys || !out) return SB_EINVAL;
@@ -115,88 +77,97 @@ int sb_srtp_new(const sb_srtp_keys *keys, sb_srtp **out) {
   if (keys->key_len != key_len || keys->salt_len != salt_len) return SB_EINVAL;
   int rc = sb_srtp_global_init();
   if (rc < 0) return rc;
-  sb_srtp *s = g_new0(sb_srtp, 1);
-  size_t tag = keys->profile == SB_SRTP_AEAD_AES_128_GCM ? 16 : 10;
-  s->min_srtp = RTP_MIN_LEN + tag;
-  s->min_srtcp = RTCP_MIN_LEN + tag + 4;
-  srtp_err_status_t st = session_new(&s->out, keys->profile, ssrc_any_outbound, keys->local_key,
-                                     keys->local_salt, key_len, salt_len);
-  if (st == srtp_err_status_ok)
-    st = session_new(&s->in, keys->profile, ssrc_any_inbound, keys->remote_key, keys->remote_salt,
-                     key_len, salt_len);
-  if (st != srtp_err_status_ok) {
-    g_warning("libsrtp refused a session: %s", sb_srtp_status_name(st));
-    sb_srtp_free(s);
-    return st == srtp_err_status_alloc_fail ? SB_ENOMEM : SB_ECRYPTO;
-  }
+  sb_srtp *s = NULL;
+  rc = backend->create(keys, &s);
+  if (rc < 0) return rc;
+  s->backend = backend;
+  s->profile = keys->profile;
+  s->tag_len =
+      keys->profile == SB_SRTP_AEAD_AES_128_GCM ? SB_SRTP_GCM_TAG_LEN : SB_SRTP_HMAC_TAG_LEN;
+  s->last_status = SB_SRTP_ST_OK;
   *out = s;
   return SB_OK;
 }
 
 void sb_srtp_free(sb_srtp *srtp) {
-  if (!srtp) return;
-  if (srtp->in) srtp_dealloc(srtp->in);
-  if (srtp->out) srtp_dealloc(srtp->out);
-  g_free(srtp);
+  if (srtp) srtp->backend->destroy(srtp);
 }
 
-/* The shared shape of the four per-packet calls. */
-typedef srtp_err_status_t (*srtp_fn)(srtp_t, void *, int *);
-
-static inline int transform(sb_srtp *s, srtp_t session, srtp_fn fn, uint8_t *buf, size_t *len,
-                            size_t min_len) {
-  if (G_UNLIKELY(!buf || !len || *len < min_len || *len > INT_MAX - SB_SRTP_MAX_TRAILER))
-    return SB_EINVAL;
-  int n = (int)*len;
-  srtp_err_status_t st = fn(session, buf, &n);
-  if (G_UNLIKELY(st != srtp_err_status_ok)) {
-    s->last_status = (int)st;
-    return map_status(st);
+static int map_status(int st) {
+  switch (st) {
+  case SB_SRTP_ST_BAD_PARAM:
+  case SB_SRTP_ST_PARSE_ERR: return SB_EINVAL;
+  case SB_SRTP_ST_ALLOC_FAIL: return SB_ENOMEM;
+  case SB_SRTP_ST_NO_CTX: return SB_ENOSPC;
+  default: return SB_ECRYPTO;
   }
-  *len = (size_t)n;
+}
+
+static inline int finish(sb_srtp *s, int st) {
+  if (G_LIKELY(st == SB_SRTP_ST_OK)) return SB_OK;
+  s->last_status = st;
+  return map_status(st);
+}
+
+/* Lengths every backend may rely on: at least min_len, small enough for
+ * libsrtp2's int lengths with the trailer added. */
+static inline bool length_ok(const uint8_t *buf, const size_t *len, size_t min_len) {
+  return buf && len && *len >= min_len && *len <= INT_MAX - SB_SRTP_MAX_TRAILER;
+}
+
+static inline int room(const size_t *len, size_t cap) {
+  if (G_UNLIKELY(!len)) return SB_EINVAL;
+  if (G_UNLIKELY(cap < SB_SRTP_MAX_TRAILER || *len > cap - SB_SRTP_MAX_TRAILER)) return SB_ENOSPC;
   return SB_OK;
 }
 
 int sb_srtp_protect_rtp(sb_srtp *srtp, uint8_t *buf, size_t *len, size_t cap) {
-  if (G_UNLIKELY(!len || cap < SB_SRTP_MAX_TRAILER || *len > cap - SB_SRTP_MAX_TRAILER))
-    return len ? SB_ENOSPC : SB_EINVAL;
-  return transform(srtp, srtp->out, srtp_protect, buf, len, RTP_MIN_LEN);
+  int rc = room(len, cap);
+  if (G_UNLIKELY(rc < 0)) return rc;
+  if (G_UNLIKELY(!length_ok(buf, len, RTP_MIN_LEN))) return SB_EINVAL;
+  return finish(srtp, srtp->backend->protect_rtp(srtp, buf, len));
 }
 
 int sb_srtp_protect_rtcp(sb_srtp *srtp, uint8_t *buf, size_t *len, size_t cap) {
-  if (G_UNLIKELY(!len || cap < SB_SRTP_MAX_TRAILER || *len > cap - SB_SRTP_MAX_TRAILER))
-    return len ? SB_ENOSPC : SB_EINVAL;
-  return transform(srtp, srtp->out, srtp_protect_rtcp, buf, len, RTCP_MIN_LEN);
+  int rc = room(len, cap);
+  if (G_UNLIKELY(rc < 0)) return rc;
+  if (G_UNLIKELY(!length_ok(buf, len, RTCP_MIN_LEN))) return SB_EINVAL;
+  return finish(srtp, srtp->backend->protect_rtcp(srtp, buf, len));
 }
 
 int sb_srtp_unprotect_rtp(sb_srtp *srtp, uint8_t *buf, size_t *len) {
-  return transform(srtp, srtp->in, srtp_unprotect, buf, len, srtp->min_srtp);
+  if (G_UNLIKELY(!length_ok(buf, len, RTP_MIN_LEN + srtp->tag_len))) return SB_EINVAL;
+  return finish(srtp, srtp->backend->unprotect_rtp(srtp, buf, len));
 }
 
 int sb_srtp_unprotect_rtcp(sb_srtp *srtp, uint8_t *buf, size_t *len) {
-  return transform(srtp, srtp->in, srtp_unprotect_rtcp, buf, len, srtp->min_srtcp);
+  if (G_UNLIKELY(!length_ok(buf, len, RTCP_MIN_LEN + srtp->tag_len + SB_SRTP_INDEX_LEN)))
+    return SB_EINVAL;
+  return finish(srtp, srtp->backend->unprotect_rtcp(srtp, buf, len));
 }
 
 int sb_srtp_last_status(const sb_srtp *srtp) { return srtp->last_status; }
 
 const char *sb_srtp_status_name(int status) {
   switch (status) {
-  case srtp_err_status_ok: return "ok";
-  case srtp_err_status_fail: return "fail";
-  case srtp_err_status_bad_param: return "bad_param";
-  case srtp_err_status_alloc_fail: return "alloc_fail";
-  case srtp_err_status_init_fail: return "init_fail";
-  case srtp_err_status_auth_fail: return "auth_fail";
-  case srtp_err_status_cipher_fail: return "cipher_fail";
-  case srtp_err_status_replay_fail: return "replay_fail";
-  case srtp_err_status_replay_old: return "replay_old";
-  case srtp_err_status_algo_fail: return "algo_fail";
-  case srtp_err_status_no_ctx: return "no_ctx";
-  case srtp_err_status_key_expired: return "key_expired";
-  case srtp_err_status_parse_err: return "parse_err";
-  case srtp_err_status_bad_mki: return "bad_mki";
-  case srtp_err_status_pkt_idx_old: return "pkt_idx_old";
-  case srtp_err_status_pkt_idx_adv: return "pkt_idx_adv";
+  case SB_SRTP_ST_OK: return "ok";
+  case SB_SRTP_ST_FAIL: return "fail";
+  case SB_SRTP_ST_BAD_PARAM: return "bad_param";
+  case SB_SRTP_ST_ALLOC_FAIL: return "alloc_fail";
+  case SB_SRTP_ST_DEALLOC_FAIL: return "dealloc_fail";
+  case SB_SRTP_ST_INIT_FAIL: return "init_fail";
+  case SB_SRTP_ST_AUTH_FAIL: return "auth_fail";
+  case SB_SRTP_ST_CIPHER_FAIL: return "cipher_fail";
+  case SB_SRTP_ST_REPLAY_FAIL: return "replay_fail";
+  case SB_SRTP_ST_REPLAY_OLD: return "replay_old";
+  case SB_SRTP_ST_ALGO_FAIL: return "algo_fail";
+  case SB_SRTP_ST_NO_CTX: return "no_ctx";
+  case SB_SRTP_ST_CANT_CHECK: return "cant_check";
+  case SB_SRTP_ST_KEY_EXPIRED: return "key_expired";
+  case SB_SRTP_ST_PARSE_ERR: return "parse_err";
+  case SB_SRTP_ST_BAD_MKI: return "bad_mki";
+  case SB_SRTP_ST_PKT_IDX_OLD: return "pkt_idx_old";
+  case SB_SRTP_ST_PKT_IDX_ADV: return "pkt_idx_adv";
   default: return "other";
   }
 }

@@ -1,9 +1,11 @@
-/* test_srtp.c - unit tests for the SRTP adapter (srtp.c): round trips in
- * both profiles and both directions, tampering, replay, repeated
- * transmission, bad arguments, and a known-answer check of the first
- * protected packet against an independent RFC 3711 / RFC 7714 computation
- * with OpenSSL (so a key/salt mix-up that would be symmetric between two
- * sb_srtp is still caught). */
+/* test_srtp.c - unit tests for the SRTP API (srtp.h): round trips in both
+ * profiles and both directions, tampering, replay, repeated transmission,
+ * bad arguments, and a known-answer check of the first protected packet
+ * against an independent RFC 3711 / RFC 7714 computation with OpenSSL (so a
+ * key/salt mix-up that would be symmetric between two sb_srtp is still
+ * caught). Built twice (mk/media.mk): SB_TEST_SRTP_IMPL names the
+ * implementation each binary sets in SB_SRTP_IMPL and checks it got, "own"
+ * or "libsrtp2"; the stream-table tests only apply to the own one. */
 #include <glib.h>
 #include <string.h>
 
@@ -13,6 +15,10 @@
 
 #include "core/error.h"
 #include "srtp.h"
+
+#ifndef SB_TEST_SRTP_IMPL
+#define SB_TEST_SRTP_IMPL "own"
+#endif
 
 #define BUF_CAP (1500 + SB_SRTP_MAX_TRAILER)
 
@@ -394,10 +400,89 @@ static void known_answer(gconstpointer data) {
   sb_srtp_free(s);
 }
 
+/* The implementation this binary was built to test is the one in use. */
+static void impl(void) { g_assert_cmpstr(sb_srtp_impl_name(), ==, SB_TEST_SRTP_IMPL); }
+
+/* AES-CM SRTCP must be encrypted: E = 0 is refused before anything else. */
+static void cm_rtcp_needs_e_flag(void) {
+  sb_srtp *a, *b;
+  make_pair(SB_SRTP_AES128_CM_SHA1_80, &a, &b);
+  uint8_t buf[BUF_CAP];
+  size_t len = make_rtcp(buf, 5, 1), n;
+  g_assert_cmpint(sb_srtp_protect_rtcp(a, buf, &len, sizeof buf), ==, SB_OK);
+  n = len;
+  buf[len - 14] &= 0x7f; /* E||index precedes the 10-byte tag */
+  g_assert_cmpint(sb_srtp_unprotect_rtcp(b, buf, &len), ==, SB_ECRYPTO);
+  g_assert_cmpuint(len, ==, n);
+  g_assert_cmpstr(sb_srtp_status_name(sb_srtp_last_status(b)), ==, "cant_check");
+  buf[len - 14] |= 0x80;
+  g_assert_cmpint(sb_srtp_unprotect_rtcp(b, buf, &len), ==, SB_OK);
+  sb_srtp_free(a);
+  sb_srtp_free(b);
+}
+
+/* Own implementation: SB_SRTP_MAX_STREAMS_OUT SSRCs can be protected and
+ * SB_SRTP_MAX_STREAMS_IN unprotected; one more fails with SB_ENOSPC and
+ * changes nothing; packets that fail to authenticate take no slot. */
+static void stream_tables(gconstpointer data) {
+  sb_srtp_profile profile = GPOINTER_TO_INT(data);
+  sb_srtp *a, *b;
+  make_pair(profile, &a, &b);
+  uint8_t buf[BUF_CAP], saved[BUF_CAP];
+  size_t len;
+  /* Forged packets of 3 * SB_SRTP_MAX_STREAMS_IN new SSRCs: all refused. */
+  for (uint32_t i = 0; i < 3 * SB_SRTP_MAX_STREAMS_IN; i++) {
+    len = make_rtp(buf, 1, 0x50000 + i, 30) + rtp_growth(profile);
+    g_assert_cmpint(sb_srtp_unprotect_rtp(b, buf, &len), ==, SB_ECRYPTO);
+    len = make_rtcp(buf, 0x50000 + i, 1) + rtcp_growth(profile);
+    buf[len - (profile == SB_SRTP_AEAD_AES_128_GCM ? 4 : 14)] |= 0x80;
+    g_assert_cmpint(sb_srtp_unprotect_rtcp(b, buf, &len), ==, SB_ECRYPTO);
+  }
+  /* Outbound: the table fills, then a new SSRC is refused (RTP and RTCP). */
+  for (uint32_t i = 0; i < SB_SRTP_MAX_STREAMS_OUT; i++) {
+    len = make_rtp(buf, 7, 0x1000 + i, 30);
+    g_assert_cmpint(sb_srtp_protect_rtp(a, buf, &len, sizeof buf), ==, SB_OK);
+    if (i < SB_SRTP_MAX_STREAMS_IN) /* inbound: these fill the peer's table */
+      g_assert_cmpint(sb_srtp_unprotect_rtp(b, buf, &len), ==, SB_OK);
+  }
+  size_t n = make_rtp(buf, 7, 0x9999, 30);
+  len = n;
+  g_assert_cmpint(sb_srtp_protect_rtp(a, buf, &len, sizeof buf), ==, SB_ENOSPC);
+  g_assert_cmpuint(len, ==, n);
+  g_assert_cmpstr(sb_srtp_status_name(sb_srtp_last_status(a)), ==, "no_ctx");
+  len = n = make_rtcp(buf, 0x9999, 1);
+  g_assert_cmpint(sb_srtp_protect_rtcp(a, buf, &len, sizeof buf), ==, SB_ENOSPC);
+  g_assert_cmpuint(len, ==, n);
+  /* Known SSRCs go on: RTCP of one (shares its stream), RTP of the last. */
+  len = make_rtcp(buf, 0x1000, 1);
+  g_assert_cmpint(sb_srtp_protect_rtcp(a, buf, &len, sizeof buf), ==, SB_OK);
+  g_assert_cmpint(sb_srtp_unprotect_rtcp(b, buf, &len), ==, SB_OK);
+  len = make_rtp(buf, 8, 0x1000 + SB_SRTP_MAX_STREAMS_OUT - 1, 30);
+  g_assert_cmpint(sb_srtp_protect_rtp(a, buf, &len, sizeof buf), ==, SB_OK);
+  /* Inbound is full: a good packet of a new SSRC is refused, not decrypted. */
+  memcpy(saved, buf, len);
+  n = len;
+  g_assert_cmpint(sb_srtp_unprotect_rtp(b, buf, &len), ==, SB_ENOSPC);
+  g_assert_cmpuint(len, ==, n);
+  g_assert_cmpmem(buf, len, saved, n);
+  g_assert_cmpstr(sb_srtp_status_name(sb_srtp_last_status(b)), ==, "no_ctx");
+  /* ... and the known ones still pass. */
+  for (uint32_t i = 0; i < SB_SRTP_MAX_STREAMS_IN; i++) {
+    len = make_rtp(buf, 9, 0x1000 + i, 30);
+    g_assert_cmpint(sb_srtp_protect_rtp(a, buf, &len, sizeof buf), ==, SB_OK);
+    g_assert_cmpint(sb_srtp_unprotect_rtp(b, buf, &len), ==, SB_OK);
+  }
+  sb_srtp_free(a);
+  sb_srtp_free(b);
+}
+
 int main(int argc, char **argv) {
+  /* Before anything initialises SRTP: the implementation under test. */
+  g_setenv("SB_SRTP_IMPL", SB_TEST_SRTP_IMPL, TRUE);
   g_test_init(&argc, &argv, NULL);
   gconstpointer gcm = GINT_TO_POINTER(SB_SRTP_AEAD_AES_128_GCM);
   gconstpointer hmac = GINT_TO_POINTER(SB_SRTP_AES128_CM_SHA1_80);
+  g_test_add_func("/srtp/impl", impl);
   g_test_add_data_func("/srtp/gcm/roundtrip", gcm, roundtrip);
   g_test_add_data_func("/srtp/hmac/roundtrip", hmac, roundtrip);
   g_test_add_data_func("/srtp/gcm/tampered-rejected", gcm, tampered);
@@ -411,5 +496,10 @@ int main(int argc, char **argv) {
   g_test_add_func("/srtp/bad-args", bad_args);
   g_test_add_func("/srtp/helpers", helpers);
   g_test_add_func("/srtp/global-init-threads", global_init_threads);
+  g_test_add_func("/srtp/hmac/rtcp-needs-e-flag", cm_rtcp_needs_e_flag);
+  if (strcmp(SB_TEST_SRTP_IMPL, "own") == 0) {
+    g_test_add_data_func("/srtp/gcm/stream-tables", gcm, stream_tables);
+    g_test_add_data_func("/srtp/hmac/stream-tables", hmac, stream_tables);
+  }
   return g_test_run();
 }
