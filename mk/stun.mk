@@ -1,6 +1,6 @@
 # mk/stun.mk - STUN as ICE uses it (RFC 8489/8445): parsing, MESSAGE-INTEGRITY
 # and FINGERPRINT, the writer; its unit test with the RFC 5769 vectors, and
-# the fuzz target with its corpus replay.
+# the fuzz target with its corpus replay; the transport-address map.
 libsbcore_la_SOURCES += server/core/stun.c server/core/stun.h
 
 check_PROGRAMS += tests/unit/test_stun
@@ -16,3 +16,8 @@ noinst_PROGRAMS += tests/fuzz/fuzz_stun
 tests_fuzz_fuzz_stun_SOURCES = tests/fuzz/fuzz_stun.c
 tests_fuzz_fuzz_stun_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
+
+# The transport-address map the worker's socket demultiplexes with.
+libsbcore_la_SOURCES += server/core/addr_map.c server/core/addr_map.h
+check_PROGRAMS += tests/unit/test_addr_map
+TESTS += tests/unit/test_addr_map

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/addr_map.h"
 #include "core/error.h"
 #include "net_addr.h"
 
@@ -44,11 +45,14 @@ struct sb_udp_mux {
   GSource *source;
   gpointer tag;
   GHashTable *by_ufrag; /* char* -> route* */
-  GHashTable *by_addr;  /* sb_stun_addr* -> route* */
+  sb_addr_map *by_addr; /* address -> (handler, user) */
   /* receive slots */
   struct mmsghdr rx[BATCH];
   struct iovec rx_iov[BATCH];
   struct sockaddr_storage rx_from[BATCH];
+  sb_stun_addr rx_addr[BATCH]; /* rx_from as addresses, */
+  uint32_t rx_hash[BATCH];     /* their hashes (sb_addr_map_hash), */
+  bool rx_ok[BATCH];           /* and whether the datagram is usable */
   uint8_t *rx_buf;
   /* send queue */
   bool batching;
@@ -69,18 +73,6 @@ struct sb_udp_mux {
 };
 
 /* ---- addresses ---- */
-
-static guint addr_hash(gconstpointer p) {
-  const sb_stun_addr *a = p;
-  guint h = 2166136261u ^ a->family;
-  h = (h ^ a->port) * 16777619u;
-  size_t n = a->family == 6 ? 16 : 4;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ a->ip[i]) * 16777619u;
-  return h;
-}
-
-static gboolean addr_eq(gconstpointer x, gconstpointer y) { return sb_stun_addr_equal(x, y); }
 
 /* The socket form of `a`, or 0 for an address of the other family. */
 static socklen_t to_sockaddr(const sb_udp_mux *mux, const sb_stun_addr *a,
@@ -165,8 +157,9 @@ uint8_t *sb_udp_mux_tx_reserve(sb_udp_mux *mux, size_t *cap) {
 
 /* ---- receiving ---- */
 
-static void deliver(sb_udp_mux *mux, uint8_t *data, size_t len, const sb_stun_addr *from) {
-  route *r = g_hash_table_lookup(mux->by_addr, from);
+static void deliver(sb_udp_mux *mux, uint8_t *data, size_t len, const sb_stun_addr *from,
+                    uint32_t hash) {
+  const sb_addr_map_value *r = sb_addr_map_get_hashed(mux->by_addr, from, hash);
   if (len >= SB_STUN_HEADER_LEN && data[0] < 4 && sb_stun_is_stun(data, len)) {
     sb_stun_msg m;
     char ufrag[SB_STUN_MAX_LEN];
@@ -190,7 +183,7 @@ static void deliver(sb_udp_mux *mux, uint8_t *data, size_t len, const sb_stun_ad
     /* Not a check for anyone here (a response, an indication, or a stale
      * ufrag): an endpoint that knows the address may still want it. */
     if (r) {
-      r->h->on_stun(r->user, data, len, &m, from);
+      ((const sb_udp_mux_handler *)r->handler)->on_stun(r->user, data, len, &m, from);
       return;
     }
     mux->stats.rx_unknown++;
@@ -200,7 +193,7 @@ static void deliver(sb_udp_mux *mux, uint8_t *data, size_t len, const sb_stun_ad
     mux->stats.rx_unknown++;
     return;
   }
-  r->h->on_data(r->user, data, len, SLOT);
+  ((const sb_udp_mux_handler *)r->handler)->on_data(r->user, data, len, SLOT);
 }
 
 static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
@@ -230,17 +223,29 @@ static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
     if (n <= 0) break;
     batch_now = g_get_monotonic_time();
     mux->stats.rx_batches++;
+    mux->stats.rx_packets += (unsigned)n;
+    /* Two passes: the first asks for every datagram's route entry, the
+     * second delivers, asking for the next datagram's endpoint meanwhile,
+     * so hundreds of peers' state is not waited for one miss at a time. */
     for (int i = 0; i < n; i++) {
-      struct msghdr *h = &mux->rx[i].msg_hdr;
-      size_t len = mux->rx[i].msg_len;
-      sb_stun_addr from;
-      mux->stats.rx_packets++;
-      if ((h->msg_flags & MSG_TRUNC) || len == 0 ||
-          !sb_net_addr_from_sockaddr(&mux->rx_from[i], &from)) {
+      const struct msghdr *h = &mux->rx[i].msg_hdr;
+      mux->rx_ok[i] = !(h->msg_flags & MSG_TRUNC) && mux->rx[i].msg_len > 0 &&
+                      sb_net_addr_from_sockaddr(&mux->rx_from[i], &mux->rx_addr[i]);
+      if (!mux->rx_ok[i]) continue;
+      mux->rx_hash[i] = sb_addr_map_hash(&mux->rx_addr[i]);
+      sb_addr_map_prefetch(mux->by_addr, mux->rx_hash[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      if (!mux->rx_ok[i]) {
         mux->stats.rx_bad++;
         continue;
       }
-      deliver(mux, mux->rx_iov[i].iov_base, len, &from);
+      if (i + 1 < n && mux->rx_ok[i + 1]) {
+        const sb_addr_map_value *next =
+            sb_addr_map_get_hashed(mux->by_addr, &mux->rx_addr[i + 1], mux->rx_hash[i + 1]);
+        if (next) __builtin_prefetch(next->user);
+      }
+      deliver(mux, mux->rx_iov[i].iov_base, mux->rx[i].msg_len, &mux->rx_addr[i], mux->rx_hash[i]);
     }
     flush(mux);
     if (n < BATCH) break;
@@ -343,7 +348,7 @@ int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_
     return rc;
   }
   mux->by_ufrag = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  mux->by_addr = g_hash_table_new_full(addr_hash, addr_eq, g_free, g_free);
+  mux->by_addr = sb_addr_map_new();
   mux->rx_buf = g_malloc((size_t)BATCH * SLOT);
   mux->tx_buf = g_malloc((size_t)BATCH * SLOT);
   for (unsigned i = 0; i < BATCH; i++) {
@@ -379,7 +384,7 @@ void sb_udp_mux_free(sb_udp_mux *mux) {
   g_source_unref(mux->source);
   close(mux->fd);
   g_hash_table_destroy(mux->by_ufrag);
-  g_hash_table_destroy(mux->by_addr);
+  sb_addr_map_free(mux->by_addr);
   g_free(mux->rx_buf);
   g_free(mux->tx_buf);
   g_free(mux);
@@ -408,14 +413,14 @@ void sb_udp_mux_remove_ufrag(sb_udp_mux *mux, const char *ufrag) {
   g_hash_table_remove(mux->by_ufrag, ufrag);
 }
 
-void sb_udp_mux_bind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, const sb_udp_mux_handler *h,
-                          void *user) {
-  g_hash_table_replace(mux->by_addr, g_memdup2(addr, sizeof *addr), new_route(h, user));
+int sb_udp_mux_bind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, const sb_udp_mux_handler *h,
+                         void *user) {
+  return sb_addr_map_put(mux->by_addr, addr, (sb_addr_map_value){.handler = h, .user = user});
 }
 
 void sb_udp_mux_unbind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, void *user) {
-  route *r = g_hash_table_lookup(mux->by_addr, addr);
-  if (r && r->user == user) g_hash_table_remove(mux->by_addr, addr);
+  const sb_addr_map_value *r = sb_addr_map_get(mux->by_addr, addr);
+  if (r && r->user == user) sb_addr_map_remove(mux->by_addr, addr);
 }
 
 void sb_udp_mux_set_batch_wait(sb_udp_mux *mux, int us) { mux->hold_us = us > 0 ? us : 0; }

@@ -70,9 +70,9 @@ int sb_udp_mux_add_ufrag(sb_udp_mux *mux, const char *ufrag, const sb_udp_mux_ha
                          void *user);
 void sb_udp_mux_remove_ufrag(sb_udp_mux *mux, const char *ufrag);
 /* Routes datagrams from `addr` to the endpoint `user` (replacing any
- * other). */
-void sb_udp_mux_bind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, const sb_udp_mux_handler *h,
-                          void *user);
+ * other). SB_ENOMEM when the table cannot grow (nothing changed). */
+int sb_udp_mux_bind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, const sb_udp_mux_handler *h,
+                         void *user);
 /* Stops routing `addr`, if it is routed to `user`. */
 void sb_udp_mux_unbind_addr(sb_udp_mux *mux, const sb_stun_addr *addr, void *user);
 
