@@ -3,10 +3,10 @@
  * receive -> srtp_unprotect -> srtp_protect -> send, on this machine, for the
  * benchmark's packet mix.
  *
- * The packets are protected once, before the clock starts, with the server's
- * own SRTP adapter (server/srtp.c: the same libsrtp2, profiles and session
- * settings as a peer connection). Two threads, each pinned to its own core,
- * take turns so that the measured one never waits for work while measured:
+ * The packets are protected with the server's own SRTP adapter (server/srtp.c:
+ * the same implementation, profiles and session settings as a peer
+ * connection). Two threads, each pinned to its own core, take turns so that
+ * the measured one never waits for work while measured:
  *   - the feeder sends FILL packets over UDP (loopback, or --address) into the
  *     measured thread's socket, whose buffer holds them all, then hands over;
  *   - the measured thread drains its socket until it is empty: unprotect each
@@ -24,10 +24,31 @@
  *
  * The mix follows sb-loadgen's defaults per peer: 50 audio packets/s of 100
  * bytes and 1 Mbit/s of video in 1,100-byte packets (~114/s), interleaved
- * evenly; sizes are on the wire (SRTP tag included). The precomputed round of
- * packets carries RTP sequence numbers 0..N-1; when they start again the
- * measured thread makes fresh sessions (a few microseconds per N packets), as
- * libsrtp's replay protection demands.
+ * evenly; sizes are on the wire (SRTP tag included).
+ *
+ * Sessions. By default (--sessions 1) one session pair serves every packet,
+ * so its state stays hot in the measured core's caches: the packets are
+ * protected once, before the clock starts, as a precomputed round carrying
+ * RTP sequence numbers 0..ROUND_PACKETS-1; when they start again the measured
+ * thread makes a fresh session (a few microseconds per round), as replay
+ * protection demands.
+ * With --sessions N (N even, > 1) there are N simulated peers in N/2 calls,
+ * each with its own distinct random keys: the measured thread holds N
+ * server-side sessions, the feeder N browser-side ones (the mirror keys). A
+ * packet from peer i is unprotected with peer i's session, protected with
+ * the session of its call partner i^1 and sent to the partner's sink socket
+ * (sink (i^1) mod D of the D destinations, D = N unless --destinations is
+ * given), so that the SRTP state is spread over N peers as a server's is.
+ * The peer is read from the low 16 bits of the packet's SSRC (in the clear),
+ * the cheapest stand-in for a server's demultiplexing by address. Renewing N
+ * sessions per round would cost too much, so the feeder, on the other core
+ * and in its own turn (the two threads still never run at once), protects
+ * each turn's packets on the fly with each peer's browser-side session: peers
+ * take turns round-robin, each SSRC's sequence numbers advance in order, and
+ * the measured thread's replay windows only ever see fresh packets
+ * (session_renewals stays 0).
+ * The work measured per packet is the same either way: receive, unprotect,
+ * protect, send (no RTP header rewriting).
  *
  * Not measured: RTP rewriting, RTCP, ICE consent, the event loop, anything a
  * real server adds. Output: a table on stdout and one JSON line (last line). */
@@ -56,7 +77,8 @@
 #define ROUND_PACKETS 16384 /* precomputed packets, one RTP sequence-number run */
 #define FILL          4096  /* packets queued per turn; divides ROUND_PACKETS */
 #define MAX_BATCH     64
-#define MAX_DESTS     1000 /* --destinations: sink sockets */
+#define MAX_DESTS     1000  /* --destinations: sink sockets */
+#define MAX_SESSIONS  20000 /* --sessions: peers, their index in 16 bits of the SSRC */
 #define FEED_BATCH    32
 #define BUF_CAP       (1500 + SB_SRTP_MAX_TRAILER)
 #define SOCK_BUF      (64 * 1024 * 1024) /* FILL packets of ~3 KiB kernel truesize, twice */
@@ -66,6 +88,8 @@
 #define VIDEO_KBPS    1000
 #define SSRC_AUDIO    0x5342a001u
 #define SSRC_VIDEO    0x5342b002u
+#define SSRC_PEER_A   0x53410000u /* with --sessions N > 1: | peer index */
+#define SSRC_PEER_V   0x53560000u
 
 typedef struct {
   uint8_t *data; /* ROUND_PACKETS * BUF_CAP */
@@ -83,8 +107,11 @@ typedef struct {
   int n_sinks;
   int sink_fds[MAX_DESTS];
   struct sockaddr_in sink_addrs[MAX_DESTS]; /* where the measured thread sends, round-robin */
-  const packet_set *set;
+  const packet_set *set;                    /* --sessions 1 only */
   sb_srtp_keys keys; /* the measured thread's: remote = the feeder's, local = the receiver's */
+  /* --sessions N > 1: per peer, the measured thread's keys and the feeder's */
+  int n_sessions;
+  sb_srtp_keys *peer_keys, *browser_keys;
   int cpu_feeder, cpu_measured;
   /* the hand-over: measured posts `go`, feeder fills and posts `filled` */
   sem_t go, filled;
@@ -96,6 +123,7 @@ typedef struct {
   int error; /* SB_E* of the measured thread, 0 if none */
   /* results of the feeder */
   unsigned long long fed, sink_received;
+  int feeder_error; /* SB_E* of the feeder (--sessions N > 1), 0 if none */
 } run_ctx;
 
 static double now_s(void) {
@@ -135,12 +163,13 @@ static unsigned video_pps(void) {
   return (VIDEO_KBPS * 1000u + VIDEO_WIRE * 4u) / (VIDEO_WIRE * 8u);
 }
 
-/* Keys for one direction of the benchmark: the feeder protects with `a`, the
- * measured thread unprotects with it and protects with `b`. */
-static void make_keys(sb_srtp_profile profile, sb_srtp_keys *feeder, sb_srtp_keys *measured) {
+/* Keys of one peer: the feeder (the browser) protects with its local keys,
+ * which the measured thread (the server) unprotects with as its remote ones;
+ * the server protects for the browser with keys of its own. Draws from r. */
+static void make_keys(sb_srtp_profile profile, GRand *r, sb_srtp_keys *feeder,
+                      sb_srtp_keys *measured) {
   size_t kl = 16, sl = 14;
   sb_srtp_profile_lengths(profile, &kl, &sl);
-  GRand *r = g_rand_new_with_seed(0x53424c47u);
   memset(feeder, 0, sizeof *feeder);
   feeder->profile = profile;
   feeder->key_len = (uint8_t)kl;
@@ -153,7 +182,6 @@ static void make_keys(sb_srtp_profile profile, sb_srtp_keys *feeder, sb_srtp_key
     feeder->local_salt[i] = (uint8_t)g_rand_int(r);
     feeder->remote_salt[i] = (uint8_t)g_rand_int(r);
   }
-  g_rand_free(r);
   *measured = *feeder;
   /* the measured thread receives what the feeder protects ... */
   memcpy(measured->remote_key, feeder->local_key, SB_SRTP_KEY_LEN);
@@ -242,6 +270,75 @@ static unsigned long long drain_sink(int fd, struct mmsghdr *msgs, struct iovec 
   return n;
 }
 
+/* The feeder's side of --sessions N > 1: N browser-side sessions and a
+ * staging area for one turn's FILL packets, protected on the fly. */
+typedef struct {
+  int n;
+  sb_srtp **srtp;       /* [n] */
+  uint32_t *na, *nv;    /* [n]: audio and video packets protected so far */
+  unsigned long long g; /* packets staged so far: peer g % n, its packet g / n */
+  uint8_t *stage;       /* FILL * BUF_CAP */
+  uint16_t stage_len[FILL];
+  int staged;
+  uint8_t plain_a[AUDIO_WIRE], plain_v[VIDEO_WIRE]; /* payload templates */
+  size_t tag;
+} feeder_peers;
+
+static int feeder_peers_init(feeder_peers *f, const run_ctx *c) {
+  memset(f, 0, sizeof *f);
+  f->n = c->n_sessions;
+  f->srtp = g_new0(sb_srtp *, (size_t)f->n);
+  f->na = g_new0(uint32_t, (size_t)f->n);
+  f->nv = g_new0(uint32_t, (size_t)f->n);
+  f->stage = g_malloc((size_t)FILL * BUF_CAP);
+  f->tag = c->profile == SB_SRTP_AEAD_AES_128_GCM ? 16 : 10;
+  for (size_t k = 0; k < sizeof f->plain_a; k++)
+    f->plain_a[k] = (uint8_t)(k * 131u + 7u);
+  for (size_t k = 0; k < sizeof f->plain_v; k++)
+    f->plain_v[k] = (uint8_t)(k * 131u + 11u);
+  for (int i = 0; i < f->n; i++) {
+    int rc = sb_srtp_new(&c->browser_keys[i], &f->srtp[i]);
+    if (rc < 0) return rc;
+  }
+  return SB_OK;
+}
+
+static void feeder_peers_free(feeder_peers *f) {
+  for (int i = 0; i < f->n && f->srtp; i++)
+    sb_srtp_free(f->srtp[i]);
+  g_free(f->srtp);
+  g_free(f->na);
+  g_free(f->nv);
+  g_free(f->stage);
+}
+
+/* Protects the next FILL packets of the round-robin over the peers into the
+ * staging area: peer i's k-th packet is audio or video as the mix spreads
+ * them (phase-shifted by i), with that SSRC's next sequence number. */
+static int feeder_stage(feeder_peers *f) {
+  unsigned a = AUDIO_PPS, total = AUDIO_PPS + video_pps();
+  f->staged = 0;
+  for (int j = 0; j < FILL; j++, f->g++) {
+    unsigned i = (unsigned)(f->g % (unsigned)f->n);
+    unsigned long long k = f->g / (unsigned)f->n + i;
+    int audio = ((k + 1) * a) / total > (k * a) / total;
+    uint8_t *p = f->stage + (size_t)f->staged * BUF_CAP;
+    size_t plain = (audio ? AUDIO_WIRE : VIDEO_WIRE) - f->tag;
+    memcpy(p, audio ? f->plain_a : f->plain_v, plain);
+    uint32_t n = audio ? f->na[i]++ : f->nv[i]++;
+    p[0] = 0x80;
+    p[1] = audio ? 111 : 96;
+    put16(p + 2, (uint16_t)n);
+    put32(p + 4, audio ? n * 960u : n * 3000u);
+    put32(p + 8, (audio ? SSRC_PEER_A : SSRC_PEER_V) | i);
+    size_t len = plain;
+    int rc = sb_srtp_protect_rtp(f->srtp[i], p, &len, BUF_CAP);
+    if (rc < 0) return rc;
+    f->stage_len[f->staged++] = (uint16_t)len;
+  }
+  return SB_OK;
+}
+
 static void *feeder_main(void *arg) {
   run_ctx *c = arg;
   pin_to(c->cpu_feeder);
@@ -257,6 +354,9 @@ static void *feeder_main(void *arg) {
     smsgs[i].msg_hdr.msg_iov = &siov[i];
     smsgs[i].msg_hdr.msg_iovlen = 1;
   }
+  feeder_peers f = {0};
+  int peers = c->n_sessions > 1, rc = SB_OK;
+  if (peers) rc = feeder_peers_init(&f, c);
   unsigned long long g = 0; /* global index of the next packet to send */
   for (;;) {
     while (sem_wait(&c->go) != 0 && errno == EINTR) {
@@ -264,13 +364,24 @@ static void *feeder_main(void *arg) {
     if (atomic_load(&c->stop)) break;
     for (int k = 0; k < c->n_sinks; k++)
       c->sink_received += drain_sink(c->sink_fds[k], smsgs, siov);
-    for (int left = FILL; left > 0;) {
+    /* with peers, this turn's packets are protected now, while the measured
+     * thread waits, so that the two never run at once */
+    if (peers && rc == SB_OK) rc = feeder_stage(&f);
+    /* with peers and the staging failed: hand over an empty socket, the
+     * measured thread stops on feeder_error */
+    int fill = peers ? (rc == SB_OK ? f.staged : 0) : FILL;
+    for (int left = fill, s = 0; left > 0;) {
       int n = 0;
       memset(msgs, 0, sizeof msgs);
       while (n < FEED_BATCH && n < left) {
-        unsigned i = (unsigned)((g + (unsigned long long)n) % ROUND_PACKETS);
-        iov[n].iov_base = c->set->data + (size_t)i * BUF_CAP;
-        iov[n].iov_len = c->set->len[i];
+        if (peers) {
+          iov[n].iov_base = f.stage + (size_t)(s + n) * BUF_CAP;
+          iov[n].iov_len = f.stage_len[s + n];
+        } else {
+          unsigned i = (unsigned)((g + (unsigned long long)n) % ROUND_PACKETS);
+          iov[n].iov_base = c->set->data + (size_t)i * BUF_CAP;
+          iov[n].iov_len = c->set->len[i];
+        }
         msgs[n].msg_hdr.msg_iov = &iov[n];
         msgs[n].msg_hdr.msg_iovlen = 1;
         n++;
@@ -281,13 +392,16 @@ static void *feeder_main(void *arg) {
         sent = n; /* counted as sent and lost: the measured thread sees the gap */
       }
       g += (unsigned long long)sent;
+      s += sent;
       left -= sent;
       c->fed += (unsigned long long)sent;
     }
+    if (rc < 0) c->feeder_error = rc;
     sem_post(&c->filled);
   }
   for (int k = 0; k < c->n_sinks; k++)
     c->sink_received += drain_sink(c->sink_fds[k], smsgs, siov);
+  if (peers) feeder_peers_free(&f);
   g_free(sinkbuf);
   return NULL;
 }
@@ -300,7 +414,11 @@ static inline int forward_one(sb_srtp *s, uint8_t *buf, size_t *len) {
 }
 
 typedef struct {
-  sb_srtp *srtp;
+  sb_srtp *srtp; /* --sessions 1 */
+  /* --sessions N > 1: the server side of each peer, and where its packets go */
+  unsigned n_peers;
+  sb_srtp **peers;
+  const struct sockaddr_in **peer_dest;
   uint16_t last_seq;
   int started;
   unsigned long long packets, failures, bytes;
@@ -310,6 +428,20 @@ typedef struct {
   struct mmsghdr in[MAX_BATCH], out[MAX_BATCH];
   struct iovec iin[MAX_BATCH], iout[MAX_BATCH];
 } measured_state;
+
+/* With --sessions N > 1: a packet of peer i (the low 16 bits of its SSRC) is
+ * unprotected with i's session and protected with its partner's, i^1, for
+ * whose sink it is. */
+static inline int forward_peer(const measured_state *m, uint8_t *buf, size_t *len,
+                               const struct sockaddr_in **to) {
+  if (*len < 12) return SB_EINVAL;
+  unsigned i = (unsigned)buf[10] << 8 | buf[11];
+  if (i >= m->n_peers) return SB_EINVAL;
+  int rc = sb_srtp_unprotect_rtp(m->peers[i], buf, len);
+  if (rc == SB_OK) rc = sb_srtp_protect_rtp(m->peers[i ^ 1u], buf, len, BUF_CAP);
+  *to = m->peer_dest[i ^ 1u];
+  return rc;
+}
 
 /* Fresh sessions when the precomputed round starts again (replay protection). */
 static int note_seq(run_ctx *c, measured_state *m, const uint8_t *buf, size_t len) {
@@ -337,13 +469,21 @@ static int drain_single(run_ctx *c, measured_state *m) {
       return errno == EAGAIN || errno == EWOULDBLOCK ? SB_OK : SB_EIO;
     }
     size_t len = (size_t)n;
-    int rc = note_seq(c, m, buf, len);
-    if (rc < 0) return rc;
-    if (forward_one(m->srtp, buf, &len) != SB_OK) {
-      m->failures++;
-      continue;
+    const struct sockaddr_in *to;
+    if (m->peers) {
+      if (forward_peer(m, buf, &len, &to) != SB_OK) {
+        m->failures++;
+        continue;
+      }
+    } else {
+      int rc = note_seq(c, m, buf, len);
+      if (rc < 0) return rc;
+      if (forward_one(m->srtp, buf, &len) != SB_OK) {
+        m->failures++;
+        continue;
+      }
+      to = &c->sink_addrs[m->next_dest++ % (unsigned)c->n_sinks];
     }
-    const struct sockaddr_in *to = &c->sink_addrs[m->next_dest++ % (unsigned)c->n_sinks];
     if (sendto(c->in_fd, buf, len, 0, (const struct sockaddr *)to, sizeof *to) == (ssize_t)len) {
       m->packets++;
       m->bytes += len;
@@ -364,15 +504,24 @@ static int drain_batch(run_ctx *c, measured_state *m) {
     int n = 0;
     for (int i = 0; i < got; i++) {
       size_t len = m->in[i].msg_len;
-      int rc = note_seq(c, m, m->bufs[i], len);
-      if (rc < 0) return rc;
-      if (forward_one(m->srtp, m->bufs[i], &len) != SB_OK) {
-        m->failures++;
-        continue;
+      const struct sockaddr_in *to;
+      if (m->peers) {
+        if (forward_peer(m, m->bufs[i], &len, &to) != SB_OK) {
+          m->failures++;
+          continue;
+        }
+      } else {
+        int rc = note_seq(c, m, m->bufs[i], len);
+        if (rc < 0) return rc;
+        if (forward_one(m->srtp, m->bufs[i], &len) != SB_OK) {
+          m->failures++;
+          continue;
+        }
+        to = &c->sink_addrs[m->next_dest++ % (unsigned)c->n_sinks];
       }
       m->iout[n].iov_base = m->bufs[i];
       m->iout[n].iov_len = len;
-      m->out[n].msg_hdr.msg_name = &c->sink_addrs[m->next_dest++ % (unsigned)c->n_sinks];
+      m->out[n].msg_hdr.msg_name = (void *)to;
       n++;
     }
     int sent = n ? sendmmsg(c->in_fd, m->out, (unsigned)n, 0) : 0;
@@ -387,7 +536,18 @@ static void *measured_main(void *arg) {
   run_ctx *c = arg;
   pin_to(c->cpu_measured);
   measured_state *m = g_new0(measured_state, 1);
-  int rc = sb_srtp_new(&c->keys, &m->srtp);
+  int rc = SB_OK;
+  if (c->n_sessions > 1) {
+    m->n_peers = (unsigned)c->n_sessions;
+    m->peers = g_new0(sb_srtp *, m->n_peers);
+    m->peer_dest = g_new0(const struct sockaddr_in *, m->n_peers);
+    for (unsigned i = 0; i < m->n_peers && rc == SB_OK; i++) {
+      rc = sb_srtp_new(&c->peer_keys[i], &m->peers[i]);
+      m->peer_dest[i] = &c->sink_addrs[i % (unsigned)c->n_sinks];
+    }
+  } else {
+    rc = sb_srtp_new(&c->keys, &m->srtp);
+  }
   m->bufs = g_malloc((size_t)MAX_BATCH * BUF_CAP);
   for (int i = 0; i < MAX_BATCH; i++) {
     m->iin[i].iov_base = m->bufs[i];
@@ -418,6 +578,10 @@ static void *measured_main(void *arg) {
     sem_post(&c->go);
     while (sem_wait(&c->filled) != 0 && errno == EINTR) {
     }
+    if (c->feeder_error) {
+      rc = c->feeder_error;
+      break;
+    }
     double cpu0 = thread_cpu_s();
     rc = c->batch == 1 ? drain_single(c, m) : drain_batch(c, m);
     if (measuring) {
@@ -431,6 +595,10 @@ static void *measured_main(void *arg) {
   c->failures = m->failures;
   c->error = rc < 0 ? rc : 0;
   sb_srtp_free(m->srtp);
+  for (unsigned i = 0; i < m->n_peers; i++)
+    sb_srtp_free(m->peers[i]);
+  g_free(m->peers);
+  g_free(m->peer_dest);
   g_free(m->bufs);
   g_free(m);
   return NULL;
@@ -456,7 +624,7 @@ static void pick_cpus(int pin, int *feeder, int *measured) {
 typedef struct {
   const char *address;
   double seconds, warmup;
-  int batch, pin, repeat, destinations;
+  int batch, pin, repeat, destinations, sessions;
 } options;
 
 static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx *c) {
@@ -470,11 +638,23 @@ static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx
   c->set = set;
   c->feed_fd = c->in_fd = -1;
   c->n_sinks = o->destinations;
+  c->n_sessions = o->sessions;
   for (int k = 0; k < c->n_sinks; k++)
     c->sink_fds[k] = -1;
-  make_keys(profile, &fk, &c->keys);
-  int rc = packet_set_make(set, profile, &fk);
-  sb_srtp_keys_wipe(&fk);
+  GRand *r = g_rand_new_with_seed(0x53424c47u);
+  int rc = SB_OK;
+  if (c->n_sessions > 1) {
+    /* distinct keys per peer; the packets are protected by the feeder */
+    c->peer_keys = g_new0(sb_srtp_keys, (size_t)c->n_sessions);
+    c->browser_keys = g_new0(sb_srtp_keys, (size_t)c->n_sessions);
+    for (int i = 0; i < c->n_sessions; i++)
+      make_keys(profile, r, &c->browser_keys[i], &c->peer_keys[i]);
+  } else {
+    make_keys(profile, r, &fk, &c->keys);
+    rc = packet_set_make(set, profile, &fk);
+    sb_srtp_keys_wipe(&fk);
+  }
+  g_rand_free(r);
   struct sockaddr_in a_feed = {0}, a_in = {0};
   if (rc == SB_OK) {
     c->feed_fd = udp_socket(o->address, &a_feed);
@@ -512,6 +692,13 @@ static int run_one(const options *o, sb_srtp_profile profile, int batch, run_ctx
   for (int k = 0; k < c->n_sinks; k++)
     if (c->sink_fds[k] >= 0) close(c->sink_fds[k]);
   sb_srtp_keys_wipe(&c->keys);
+  for (int i = 0; i < c->n_sessions && c->peer_keys; i++) {
+    sb_srtp_keys_wipe(&c->peer_keys[i]);
+    sb_srtp_keys_wipe(&c->browser_keys[i]);
+  }
+  g_free(c->peer_keys);
+  g_free(c->browser_keys);
+  c->peer_keys = c->browser_keys = NULL;
   g_free(set->data);
   g_free(set);
   c->set = NULL;
@@ -525,7 +712,8 @@ int main(int argc, char **argv) {
                .batch = 32,
                .pin = 1,
                .repeat = 1,
-               .destinations = 1};
+               .destinations = 0,
+               .sessions = 1};
   char *address = NULL, *profiles = NULL, *modes = NULL;
   gboolean no_pin = FALSE;
   GOptionEntry entries[] = {
@@ -539,7 +727,9 @@ int main(int argc, char **argv) {
        "LIST"},
       {"repeat", 'r', 0, G_OPTION_ARG_INT, &o.repeat, "Runs per case, the best reported (1)", "N"},
       {"destinations", 'd', 0, G_OPTION_ARG_INT, &o.destinations,
-       "Sink sockets the packets go to, round-robin (1)", "N"},
+       "Sink sockets the packets go to, round-robin (1; N with --sessions N)", "N"},
+      {"sessions", 0, 0, G_OPTION_ARG_INT, &o.sessions,
+       "Simulated peers, each with its own SRTP sessions, in calls of two (1)", "N"},
       {"no-pin", 0, 0, G_OPTION_ARG_NONE, &no_pin, "Do not pin the two threads to CPUs", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GError *err = NULL;
@@ -555,10 +745,15 @@ int main(int argc, char **argv) {
   g_option_context_free(ctx);
   if (address) o.address = address;
   o.pin = !no_pin;
+  if (o.destinations == 0) /* not given */
+    o.destinations = o.sessions > 1 ? MIN(o.sessions, MAX_DESTS) : 1;
   if (o.batch < 2 || o.batch > MAX_BATCH || o.seconds <= 0 || o.warmup < 0 || o.repeat < 1 ||
-      o.destinations < 1 || o.destinations > MAX_DESTS) {
-    fprintf(stderr, "ceiling: --batch must be 2..%d, --seconds > 0, --warmup >= 0, --repeat >= 1\n",
-            MAX_BATCH);
+      o.destinations < 1 || o.destinations > MAX_DESTS || o.sessions < 1 ||
+      o.sessions > MAX_SESSIONS || (o.sessions > 1 && o.sessions % 2)) {
+    fprintf(stderr,
+            "ceiling: --batch must be 2..%d, --seconds > 0, --warmup >= 0, --repeat >= 1, "
+            "--destinations 1..%d, --sessions 1 or even up to %d\n",
+            MAX_BATCH, MAX_DESTS, MAX_SESSIONS);
     return 2;
   }
   int want_gcm = !profiles || strstr(profiles, "gcm");
@@ -576,6 +771,9 @@ int main(int argc, char **argv) {
          o.seconds, o.repeat);
   printf("mix per peer: %d pps x %d B audio + %u pps x %d B video (mean %.0f B on the wire)\n",
          AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg);
+  if (o.sessions > 1)
+    printf("sessions: %d peers in %d calls, each with its own SRTP sessions; %d destinations\n",
+           o.sessions, o.sessions / 2, o.destinations);
   printf("%-24s %-9s %10s %7s %10s %7s %12s %6s %6s\n", "profile", "mode", "packets", "cpu_s",
          "pps/core", "us/pkt", "Mbit/s/core", "drops", "fail");
   GString *json = g_string_new("{\"ceiling\": [");
@@ -627,10 +825,10 @@ int main(int argc, char **argv) {
           "\"cpu_s\": %.4f, \"wall_s\": %.4f, \"pps_per_core\": %.0f, \"us_per_packet\": %.3f, "
           "\"mbps_per_core\": %.1f, \"turns\": %llu, \"failures\": %llu, \"drops\": %llu, "
           "\"fed\": %llu, \"sink_received\": %llu, \"session_renewals\": %llu, "
-          "\"packets_total\": %llu}",
+          "\"packets_total\": %llu, \"sessions\": %d}",
           first ? "" : ", ", name, b ? "batch" : "single", batches[b], c->packets, c->cpu_s,
           c->wall_s, pps_core, 1e6 / pps_core, mbps, c->turns, c->failures, drops, c->fed,
-          c->sink_received, c->renewals, c->packets_total);
+          c->sink_received, c->renewals, c->packets_total, o.sessions);
       first = 0;
       g_free(c);
     }
@@ -639,9 +837,9 @@ int main(int argc, char **argv) {
                          "], \"mix\": {\"audio_pps\": %d, \"audio_bytes\": %d, \"video_pps\": %u, "
                          "\"video_bytes\": %d, \"mean_bytes\": %.1f}, \"seconds\": %.2f, "
                          "\"repeat\": %d, \"address\": \"%s\", \"cpus\": %ld, "
-                         "\"destinations\": %d}",
+                         "\"destinations\": %d, \"sessions\": %d}",
                          AUDIO_PPS, AUDIO_WIRE, vp, VIDEO_WIRE, avg, o.seconds, o.repeat, o.address,
-                         sysconf(_SC_NPROCESSORS_ONLN), o.destinations);
+                         sysconf(_SC_NPROCESSORS_ONLN), o.destinations, o.sessions);
   printf("%s\n", json->str);
   g_string_free(json, TRUE);
   g_free(address);
