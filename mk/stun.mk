@@ -1,6 +1,6 @@
 # mk/stun.mk - STUN as ICE uses it (RFC 8489/8445): parsing, MESSAGE-INTEGRITY
 # and FINGERPRINT, the writer; its unit test with the RFC 5769 vectors, and
-# the fuzz target with its corpus replay; the transport-address map.
+# the fuzz target with its corpus replay; the transport-address map and the UDP GSO plan.
 libsbcore_la_SOURCES += server/core/stun.c server/core/stun.h
 
 check_PROGRAMS += tests/unit/test_stun
@@ -21,3 +21,8 @@ endif
 libsbcore_la_SOURCES += server/core/addr_map.c server/core/addr_map.h
 check_PROGRAMS += tests/unit/test_addr_map
 TESTS += tests/unit/test_addr_map
+
+# How queued datagrams are grouped for UDP GSO (udp_mux.c sends them).
+libsbcore_la_SOURCES += server/core/gso_plan.c server/core/gso_plan.h
+check_PROGRAMS += tests/unit/test_gso_plan
+TESTS += tests/unit/test_gso_plan

@@ -12,12 +12,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/addr_map.h"
 #include "core/error.h"
+#include "core/gso_plan.h"
 #include "net_addr.h"
 
 #define BATCH       32 /* datagrams per recvmmsg / sendmmsg */
@@ -25,7 +27,9 @@
 #define MAX_ROUNDS  16 /* batches per dispatch, so timers are not starved */
 #define SOCK_BUFFER (4 << 20)
 #define MAX_DGRAM   65507
-#define BUSY_PPS    4000 /* coalesce wake-ups above this rate (see udp_mux.h) */
+#define BUSY_PPS    4000  /* coalesce wake-ups above this rate (see udp_mux.h) */
+#define GSO_BYTES   60000 /* bytes per GSO message (the kernel's limit is 64 KiB with headers) */
+#define GSO_ERRORS  8     /* refused GSO messages before the mux stops grouping */
 
 typedef struct {
   const sb_udp_mux_handler *h;
@@ -60,7 +64,18 @@ struct sb_udp_mux {
   struct mmsghdr tx[BATCH];
   struct iovec tx_iov[BATCH];
   struct sockaddr_storage tx_to[BATCH];
+  sb_stun_addr tx_dest[BATCH];
   uint8_t *tx_buf;
+  /* The queue regrouped for UDP GSO (core/gso_plan.h): one message per
+   * group, its iovecs the group's datagrams. */
+  bool gso; /* the kernel takes UDP_SEGMENT on this socket */
+  unsigned gso_refused;
+  struct mmsghdr gso_msg[BATCH];
+  struct iovec gso_iov[BATCH];
+  union {
+    char buf[CMSG_SPACE(sizeof(uint16_t))];
+    struct cmsghdr align;
+  } gso_cmsg[BATCH];
   sb_udp_mux_stats stats;
   /* Wake-up coalescing: while busy, the socket rests hold_us after each
    * wake-up so that the next one finds more datagrams. */
@@ -87,7 +102,94 @@ int64_t sb_udp_mux_now(void) { return batch_now ? batch_now : g_get_monotonic_ti
 
 /* ---- sending ---- */
 
+/* A GSO message the kernel refused, one datagram at a time. Refusals that
+ * say the socket or device cannot segment turn grouping off, as do
+ * GSO_ERRORS of any other kind (a path whose MTU is below the segments). */
+static void send_group_singly(sb_udp_mux *mux, const struct msghdr *h, int err) {
+  if (err == EIO || err == EOPNOTSUPP || err == ENOPROTOOPT || ++mux->gso_refused >= GSO_ERRORS) {
+    if (mux->gso)
+      g_log("udp-mux", G_LOG_LEVEL_INFO, "%s:%u: UDP GSO refused (%s), sending one by one", mux->ip,
+            mux->port, g_strerror(err));
+    mux->gso = false;
+  }
+  for (size_t k = 0; k < h->msg_iovlen; k++) {
+    ssize_t r;
+    do
+      r = sendto(mux->fd, h->msg_iov[k].iov_base, h->msg_iov[k].iov_len, MSG_DONTWAIT, h->msg_name,
+                 h->msg_namelen);
+    while (r < 0 && errno == EINTR);
+    mux->stats.tx_batches++;
+    if (r < 0)
+      mux->stats.tx_errors++;
+    else
+      mux->stats.tx_packets++;
+  }
+}
+
+/* The queue as GSO messages: a frame's equal-size packets to one receiver
+ * leave as one message, which the kernel routes and hands down once. */
+static void flush_grouped(sb_udp_mux *mux) {
+  size_t len[BATCH];
+  uint8_t order[BATCH];
+  sb_gso_group groups[BATCH];
+  for (unsigned i = 0; i < mux->tx_n; i++)
+    len[i] = mux->tx_iov[i].iov_len;
+  unsigned n = sb_gso_plan(mux->tx_n, len, mux->tx_dest, BATCH, GSO_BYTES, order, groups);
+  for (unsigned k = 0; k < n; k++) {
+    const sb_gso_group *g = &groups[k];
+    unsigned first = order[g->first];
+    for (unsigned s = 0; s < g->count; s++)
+      mux->gso_iov[g->first + s] = mux->tx_iov[order[g->first + s]];
+    struct msghdr *h = &mux->gso_msg[k].msg_hdr;
+    h->msg_name = &mux->tx_to[first];
+    h->msg_namelen = mux->tx[first].msg_hdr.msg_namelen;
+    h->msg_iov = &mux->gso_iov[g->first];
+    h->msg_iovlen = g->count;
+    h->msg_flags = 0;
+    if (g->count > 1) {
+      h->msg_control = mux->gso_cmsg[k].buf;
+      h->msg_controllen = sizeof mux->gso_cmsg[k].buf;
+      struct cmsghdr *c = CMSG_FIRSTHDR(h);
+      c->cmsg_level = SOL_UDP;
+      c->cmsg_type = UDP_SEGMENT;
+      c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+      uint16_t seg = g->seg;
+      memcpy(CMSG_DATA(c), &seg, sizeof seg);
+    } else {
+      h->msg_control = NULL;
+      h->msg_controllen = 0;
+    }
+  }
+  unsigned done = 0;
+  while (done < n) {
+    int sent = sendmmsg(mux->fd, mux->gso_msg + done, n - done, MSG_DONTWAIT);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      const struct msghdr *h = &mux->gso_msg[done].msg_hdr;
+      if (h->msg_iovlen > 1 && errno != EAGAIN && errno != ENOBUFS) {
+        send_group_singly(mux, h, errno);
+      } else {
+        mux->stats.tx_errors += h->msg_iovlen; /* buffer full, unreachable: dropped */
+      }
+      done++;
+      continue;
+    }
+    mux->stats.tx_batches++;
+    for (int k = 0; k < sent; k++) {
+      size_t segs = mux->gso_msg[done + (unsigned)k].msg_hdr.msg_iovlen;
+      mux->stats.tx_packets += segs;
+      if (segs > 1) mux->stats.tx_gso_packets += segs;
+    }
+    done += (unsigned)sent;
+  }
+  mux->tx_n = 0;
+}
+
 static void flush(sb_udp_mux *mux) {
+  if (mux->gso && mux->tx_n > 1) {
+    flush_grouped(mux);
+    return;
+  }
   unsigned done = 0;
   while (done < mux->tx_n) {
     int n = sendmmsg(mux->fd, mux->tx + done, mux->tx_n - done, MSG_DONTWAIT);
@@ -114,6 +216,7 @@ int sb_udp_mux_send(sb_udp_mux *mux, const sb_stun_addr *to, const uint8_t *data
     unsigned i = mux->tx_n;
     socklen_t sl = to_sockaddr(mux, to, &mux->tx_to[i]);
     if (!sl) return SB_EINVAL;
+    mux->tx_dest[i] = *to;
     uint8_t *slot = mux->tx_buf + (size_t)i * SLOT;
     /* A received datagram (its slot is not reused before this batch is
      * flushed) or the reserved slot go out as they are; anything else is
@@ -341,6 +444,12 @@ int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_
     int probe = IP_PMTUDISC_PROBE;
     setsockopt(mux->fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
   }
+  /* UDP GSO where the kernel has it (Linux 4.18+): asking for segment size
+   * 0 (none by default) fails with ENOPROTOOPT where it does not. The
+   * environment variable SB_UDP_GSO=0 turns it off, for comparisons. */
+  int zero = 0;
+  mux->gso = g_strcmp0(g_getenv("SB_UDP_GSO"), "0") != 0 &&
+             setsockopt(mux->fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof zero) == 0;
   int rc = bind_port(mux, &a, port_max ? port_min : 0, port_max, why, why_len);
   if (rc < 0) {
     close(mux->fd);
@@ -377,9 +486,10 @@ void sb_udp_mux_free(sb_udp_mux *mux) {
         "%s:%u closed: received %" G_GUINT64_FORMAT " datagrams in %" G_GUINT64_FORMAT
         " wake-ups (%" G_GUINT64_FORMAT " unknown, %" G_GUINT64_FORMAT
         " bad), sent %" G_GUINT64_FORMAT " in %" G_GUINT64_FORMAT
-        " system calls (%" G_GUINT64_FORMAT " refused)",
+        " system calls (%" G_GUINT64_FORMAT " of them in GSO messages, %" G_GUINT64_FORMAT
+        " refused)",
         mux->ip, mux->port, st->rx_packets, mux->wakeups, st->rx_unknown, st->rx_bad,
-        st->tx_packets, st->tx_batches, st->tx_errors);
+        st->tx_packets, st->tx_batches, st->tx_gso_packets, st->tx_errors);
   g_source_destroy(mux->source);
   g_source_unref(mux->source);
   close(mux->fd);

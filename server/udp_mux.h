@@ -16,6 +16,12 @@
  * queues as they are (no copy): a received datagram handed to on_data
  * (forwarded in place), and the slot sb_udp_mux_tx_reserve lent.
  *
+ * A queued batch leaves with one sendmmsg. Where the kernel has UDP GSO,
+ * datagrams of equal size to one destination (a video frame's packets to
+ * one receiver) go in one message of segments (core/gso_plan.h), which the
+ * kernel routes and hands down once; each destination's datagrams keep their
+ * order. A kernel or device that refuses it turns it off for the socket.
+ *
  * Threading: created on any thread, then used only from the thread running
  * `ctx` (its callbacks fire there). Freed after that thread stopped
  * iterating ctx, or from it. */
@@ -47,9 +53,10 @@ typedef struct {
 
 typedef struct {
   uint64_t rx_packets, rx_batches, tx_packets, tx_batches;
-  uint64_t rx_unknown; /* from no bound address, not a check for a known ufrag */
-  uint64_t rx_bad;     /* truncated, or STUN that does not parse */
-  uint64_t tx_errors;  /* the kernel refused (buffer full, unreachable) */
+  uint64_t rx_unknown;     /* from no bound address, not a check for a known ufrag */
+  uint64_t rx_bad;         /* truncated, or STUN that does not parse */
+  uint64_t tx_errors;      /* the kernel refused (buffer full, unreachable) */
+  uint64_t tx_gso_packets; /* of tx_packets, sent in UDP GSO messages of 2 or more */
 } sb_udp_mux_stats;
 
 /* Binds a UDP socket on `ip` (an IPv4 or IPv6 literal) at the first free

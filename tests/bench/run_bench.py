@@ -516,10 +516,25 @@ def loadgen_timeout(calls, duration, setup_rate=20):
 
 # ------------------------------------------------------------------- steps
 
-def make_server(kind, args, tmp, tag, workers=1, wrapper=()):
+def gso_packets(log_path):
+    """Datagrams the worker sockets sent in UDP GSO messages, summed over
+    their closing log lines (info level); None when no line was found."""
+    total = None
+    try:
+        with open(log_path, errors="replace") as f:
+            for line in f:
+                m = re.search(r"\((\d+) of them in GSO messages", line)
+                if m:
+                    total = (total or 0) + int(m.group(1))
+    except OSError:
+        return None
+    return total
+
+
+def make_server(kind, args, tmp, tag, workers=1, wrapper=(), log_level="warning"):
     if kind == "switchboard":
         return Switchboard(tmp, tag, args.build, workers, wrapper, media=args.sb_media,
-                           cpu_per_worker=args.cpu_per_worker)
+                           cpu_per_worker=args.cpu_per_worker, log_level=log_level)
     return Janus(tmp, tag, args.janus, wrapper)
 
 
@@ -1409,7 +1424,9 @@ def smoke(args, tmp):
     calls = 2
     rows = []
     for kind in args.server_list:
-        server = make_server(kind, args, tmp, f"smoke-{kind}", args.worker_list[0])
+        # Info: the worker socket's closing line says how much went out in
+        # UDP GSO messages.
+        server = make_server(kind, args, tmp, f"smoke-{kind}", args.worker_list[0], log_level="info")
         started = server.start()
         if not tap.ok(started, f"{kind} starts and listens on its WebSocket port", server.log_tail()):
             server.stop(signal.SIGKILL)
@@ -1430,6 +1447,10 @@ def smoke(args, tmp):
         tap.ok(bool(lg.samples.get("start")) and bool(lg.samples.get("end")),
                f"{kind}: WINDOW START and END seen, server sampled", detail)
         tap.ok(server.stopped_cleanly, f"{kind} stops cleanly (exit {server.exit_code})", server.log_tail())
+        if kind == "switchboard":
+            gso = gso_packets(server.log_path)
+            tap.ok(gso is not None and gso > 0, f"{kind}: video frames leave in UDP GSO messages "
+                   f"({gso} datagrams)", server.log_tail())
         if not res.get("calls_up"):
             print(f"# {kind}: no call came up; sb-loadgen said: {res.get('first_failure')}", flush=True)
         if res:
