@@ -1328,7 +1328,9 @@ def write_markdown(path, info, series, series_map, ceiling, instructions, target
             L.append(f"Ceiling with one session pair per peer not measured: {ceiling['many_sessions']['error']}\n")
         L.append("Switchboard's figure (pkts/s per core above) is reported against the AEAD_AES_128_GCM "
                  "ceiling with recvmmsg/sendmmsg batches: the profile Switchboard negotiates first, and the "
-                 "way its worker sockets read and write. Both use the same SRTP code (`server/srtp.c`: "
+                 "way its worker sockets read and write. (Switchboard also sends a video frame's equal-size "
+                 "packets to one receiver as one UDP GSO message; the ceiling, whose packets go round-robin "
+                 "to its destinations, has no such runs and sends every datagram on its own.) Both use the same SRTP code (`server/srtp.c`: "
                  "Switchboard's own SRTP on OpenSSL's AES-GCM, `server/srtp_own.c`); Janus uses Debian's "
                  "libsrtp2 as it is (NSS).\n")
         for label, rows in series:
