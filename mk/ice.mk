@@ -37,3 +37,11 @@ noinst_PROGRAMS += tests/fuzz/fuzz_ice_lite
 tests_fuzz_fuzz_ice_lite_SOURCES = tests/fuzz/fuzz_ice_lite.c
 tests_fuzz_fuzz_ice_lite_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
+
+# The worker socket: sends during a batch (lent slot, in place, copied) and
+# UDP GSO runs, over real UDP in a namespace.
+check_PROGRAMS += tests/ice/test_udp_mux
+tests_ice_test_udp_mux_SOURCES = tests/ice/test_udp_mux.c
+tests_ice_test_udp_mux_LDADD = libsbice.la libsbcore.la $(GLIB_LIBS)
+TESTS += tests/ice/run_udp_mux.sh
+dist_noinst_SCRIPTS += tests/ice/run_udp_mux.sh
