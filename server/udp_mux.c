@@ -61,21 +61,21 @@ struct sb_udp_mux {
   /* send queue */
   bool batching;
   unsigned tx_n;
-  struct mmsghdr tx[BATCH];
   struct iovec tx_iov[BATCH];
   struct sockaddr_storage tx_to[BATCH];
+  socklen_t tx_to_len[BATCH];
   sb_stun_addr tx_dest[BATCH];
   uint8_t *tx_buf;
-  /* The queue regrouped for UDP GSO (core/gso_plan.h): one message per
-   * group, its iovecs the group's datagrams. */
+  /* The queue as sendmmsg messages (core/gso_plan.h): one per group of
+   * datagrams to one destination (with UDP GSO), else one per datagram. */
   bool gso; /* the kernel takes UDP_SEGMENT on this socket */
   unsigned gso_refused;
-  struct mmsghdr gso_msg[BATCH];
-  struct iovec gso_iov[BATCH];
+  struct mmsghdr msg[BATCH];
+  struct iovec msg_iov[BATCH];
   union {
     char buf[CMSG_SPACE(sizeof(uint16_t))];
     struct cmsghdr align;
-  } gso_cmsg[BATCH];
+  } msg_cmsg[BATCH];
   sb_udp_mux_stats stats;
   /* Wake-up coalescing: while busy, the socket rests hold_us after each
    * wake-up so that the next one finds more datagrams. */
@@ -126,29 +126,32 @@ static void send_group_singly(sb_udp_mux *mux, const struct msghdr *h, int err) 
   }
 }
 
-/* The queue as GSO messages: a frame's equal-size packets to one receiver
- * leave as one message, which the kernel routes and hands down once. */
-static void flush_grouped(sb_udp_mux *mux) {
+/* Sends the queue: grouped into GSO messages where the socket takes them
+ * (a frame's equal-size packets to one receiver leave as one message, which
+ * the kernel routes and hands down once), else a message per datagram. */
+static void flush(sb_udp_mux *mux) {
+  if (!mux->tx_n) return;
   size_t len[BATCH];
   uint8_t order[BATCH];
   sb_gso_group groups[BATCH];
   for (unsigned i = 0; i < mux->tx_n; i++)
     len[i] = mux->tx_iov[i].iov_len;
-  unsigned n = sb_gso_plan(mux->tx_n, len, mux->tx_dest, BATCH, GSO_BYTES, order, groups);
+  unsigned n =
+      sb_gso_plan(mux->tx_n, len, mux->tx_dest, mux->gso ? BATCH : 1, GSO_BYTES, order, groups);
   for (unsigned k = 0; k < n; k++) {
     const sb_gso_group *g = &groups[k];
     unsigned first = order[g->first];
     for (unsigned s = 0; s < g->count; s++)
-      mux->gso_iov[g->first + s] = mux->tx_iov[order[g->first + s]];
-    struct msghdr *h = &mux->gso_msg[k].msg_hdr;
+      mux->msg_iov[g->first + s] = mux->tx_iov[order[g->first + s]];
+    struct msghdr *h = &mux->msg[k].msg_hdr;
     h->msg_name = &mux->tx_to[first];
-    h->msg_namelen = mux->tx[first].msg_hdr.msg_namelen;
-    h->msg_iov = &mux->gso_iov[g->first];
+    h->msg_namelen = mux->tx_to_len[first];
+    h->msg_iov = &mux->msg_iov[g->first];
     h->msg_iovlen = g->count;
     h->msg_flags = 0;
     if (g->count > 1) {
-      h->msg_control = mux->gso_cmsg[k].buf;
-      h->msg_controllen = sizeof mux->gso_cmsg[k].buf;
+      h->msg_control = mux->msg_cmsg[k].buf;
+      h->msg_controllen = sizeof mux->msg_cmsg[k].buf;
       struct cmsghdr *c = CMSG_FIRSTHDR(h);
       c->cmsg_level = SOL_UDP;
       c->cmsg_type = UDP_SEGMENT;
@@ -162,48 +165,27 @@ static void flush_grouped(sb_udp_mux *mux) {
   }
   unsigned done = 0;
   while (done < n) {
-    int sent = sendmmsg(mux->fd, mux->gso_msg + done, n - done, MSG_DONTWAIT);
+    int sent = sendmmsg(mux->fd, mux->msg + done, n - done, MSG_DONTWAIT);
     if (sent < 0) {
       if (errno == EINTR) continue;
-      const struct msghdr *h = &mux->gso_msg[done].msg_hdr;
-      if (h->msg_iovlen > 1 && errno != EAGAIN && errno != ENOBUFS) {
+      /* The first message is refused: a GSO one goes again one datagram at
+       * a time; otherwise (buffer full, unreachable) it is dropped and the
+       * rest carry on. */
+      const struct msghdr *h = &mux->msg[done].msg_hdr;
+      if (h->msg_iovlen > 1 && errno != EAGAIN && errno != ENOBUFS)
         send_group_singly(mux, h, errno);
-      } else {
-        mux->stats.tx_errors += h->msg_iovlen; /* buffer full, unreachable: dropped */
-      }
+      else
+        mux->stats.tx_errors += h->msg_iovlen;
       done++;
       continue;
     }
     mux->stats.tx_batches++;
     for (int k = 0; k < sent; k++) {
-      size_t segs = mux->gso_msg[done + (unsigned)k].msg_hdr.msg_iovlen;
+      size_t segs = mux->msg[done + (unsigned)k].msg_hdr.msg_iovlen;
       mux->stats.tx_packets += segs;
       if (segs > 1) mux->stats.tx_gso_packets += segs;
     }
     done += (unsigned)sent;
-  }
-  mux->tx_n = 0;
-}
-
-static void flush(sb_udp_mux *mux) {
-  if (mux->gso && mux->tx_n > 1) {
-    flush_grouped(mux);
-    return;
-  }
-  unsigned done = 0;
-  while (done < mux->tx_n) {
-    int n = sendmmsg(mux->fd, mux->tx + done, mux->tx_n - done, MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      /* The first datagram is refused (buffer full, unreachable): drop it
-       * and carry on with the rest. */
-      mux->stats.tx_errors++;
-      done++;
-      continue;
-    }
-    done += (unsigned)n;
-    mux->stats.tx_batches++;
-    mux->stats.tx_packets += (unsigned)n;
   }
   mux->tx_n = 0;
 }
@@ -230,7 +212,7 @@ int sb_udp_mux_send(sb_udp_mux *mux, const sb_stun_addr *to, const uint8_t *data
       mux->tx_iov[i].iov_base = slot;
     }
     mux->tx_iov[i].iov_len = len;
-    mux->tx[i].msg_hdr.msg_namelen = sl;
+    mux->tx_to_len[i] = sl;
     mux->tx_n++;
     return SB_OK;
   }
@@ -344,6 +326,8 @@ static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
         continue;
       }
       if (i + 1 < n && mux->rx_ok[i + 1]) {
+        /* Only a hint: delivering i may bind or unbind addresses (and move
+         * the table), so deliver looks i + 1 up again, in cache by then. */
         const sb_addr_map_value *next =
             sb_addr_map_get_hashed(mux->by_addr, &mux->rx_addr[i + 1], mux->rx_hash[i + 1]);
         if (next) __builtin_prefetch(next->user);
@@ -465,10 +449,6 @@ int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_
     mux->rx[i].msg_hdr.msg_iov = &mux->rx_iov[i];
     mux->rx[i].msg_hdr.msg_iovlen = 1;
     mux->rx[i].msg_hdr.msg_name = &mux->rx_from[i];
-    mux->tx_iov[i].iov_base = mux->tx_buf + (size_t)i * SLOT;
-    mux->tx[i].msg_hdr.msg_iov = &mux->tx_iov[i];
-    mux->tx[i].msg_hdr.msg_iovlen = 1;
-    mux->tx[i].msg_hdr.msg_name = &mux->tx_to[i];
   }
   mux->source = g_source_new(&mux_funcs, sizeof(mux_source));
   ((mux_source *)mux->source)->mux = mux;
