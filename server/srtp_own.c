@@ -20,6 +20,7 @@
 #include <glib.h>
 #include <openssl/crypto.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "srtp_private.h"
 #include "srtp_replay.h"
@@ -54,10 +55,6 @@ typedef struct {
   in_stream in_streams[SB_SRTP_MAX_STREAMS_IN];
 } own_srtp;
 
-static inline uint32_t load32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The slot of ssrc among n, or -1; the last stream used is tried first. */
 static inline int find(const uint32_t *ssrcs, unsigned n, unsigned last, uint32_t ssrc) {
   if (G_LIKELY(last < n && ssrcs[last] == ssrc)) return (int)last;
@@ -72,19 +69,27 @@ static size_t rtp_header_len(const uint8_t *buf, size_t avail) {
   size_t h = RTP_HEADER + 4u * (buf[0] & 0x0f);
   if (buf[0] & 0x10) {
     if (h + 4 > avail) return 0;
-    h += 4 + 4u * ((size_t)buf[h + 2] << 8 | buf[h + 3]);
+    h += 4 + 4u * (size_t)sb_load_u16(buf + h + 2);
   }
   return h <= avail ? h : 0;
+}
+
+/* The header length (0: it does not fit), SSRC and sequence number of an
+ * RTP packet of `len` bytes (at least 12, the front checked). */
+static inline size_t rtp_fields(const uint8_t *buf, size_t len, uint32_t *ssrc, uint16_t *seq) {
+  *ssrc = sb_load_u32(buf + 8);
+  *seq = sb_load_u16(buf + 2);
+  return rtp_header_len(buf, len);
 }
 
 /* ---- the backend's per-packet calls -------------------------------------- */
 
 static int own_protect_rtp(sb_srtp *srtp, uint8_t *buf, size_t *len) {
   own_srtp *s = (own_srtp *)srtp;
-  size_t hlen = rtp_header_len(buf, *len);
+  uint32_t ssrc;
+  uint16_t seq;
+  size_t hlen = rtp_fields(buf, *len, &ssrc, &seq);
   if (G_UNLIKELY(!hlen)) return SB_SRTP_ST_BAD_PARAM;
-  uint32_t ssrc = load32(buf + 8);
-  uint16_t seq = (uint16_t)(buf[2] << 8 | buf[3]);
   int i = find(s->out_ssrc, s->n_out, s->last_out, ssrc);
   out_stream fresh = {0}, *st = i >= 0 ? &s->out_streams[i] : &fresh;
   if (G_UNLIKELY(i < 0 && s->n_out == SB_SRTP_MAX_STREAMS_OUT)) return SB_SRTP_ST_NO_CTX;
@@ -111,10 +116,10 @@ static int own_unprotect_rtp(sb_srtp *srtp, uint8_t *buf, size_t *len) {
   own_srtp *s = (own_srtp *)srtp;
   /* As libsrtp2: a header longer than the packet is a bad parameter, one
    * that runs into the tag a parse error. */
-  size_t hlen = rtp_header_len(buf, *len);
+  uint32_t ssrc;
+  uint16_t seq;
+  size_t hlen = rtp_fields(buf, *len, &ssrc, &seq);
   if (G_UNLIKELY(!hlen)) return SB_SRTP_ST_BAD_PARAM;
-  uint32_t ssrc = load32(buf + 8);
-  uint16_t seq = (uint16_t)(buf[2] << 8 | buf[3]);
   int i = find(s->in_ssrc, s->n_in, s->last_in, ssrc);
   uint64_t index;
   int rc;
@@ -146,7 +151,7 @@ static int own_unprotect_rtp(sb_srtp *srtp, uint8_t *buf, size_t *len) {
 
 static int own_protect_rtcp(sb_srtp *srtp, uint8_t *buf, size_t *len) {
   own_srtp *s = (own_srtp *)srtp;
-  uint32_t ssrc = load32(buf + 4);
+  uint32_t ssrc = sb_load_u32(buf + 4);
   int i = find(s->out_ssrc, s->n_out, s->last_out, ssrc);
   if (G_UNLIKELY(i < 0 && s->n_out == SB_SRTP_MAX_STREAMS_OUT)) return SB_SRTP_ST_NO_CTX;
   uint32_t sent = i >= 0 ? s->out_streams[i].rtcp_sent : 0;
@@ -168,12 +173,12 @@ static int own_unprotect_rtcp(sb_srtp *srtp, uint8_t *buf, size_t *len) {
   /* GCM: ... | tag | E||index; AES-CM: ... | E||index | tag. */
   size_t at = srtp->tag_len == SB_SRTP_GCM_TAG_LEN ? *len - SB_SRTP_INDEX_LEN
                                                    : *len - SB_SRTP_INDEX_LEN - srtp->tag_len;
-  uint32_t trailer = load32(buf + at), index = trailer & SB_SRTP_MAX_RTCP_INDEX;
+  uint32_t trailer = sb_load_u32(buf + at), index = trailer & SB_SRTP_MAX_RTCP_INDEX;
   bool encrypted = trailer & 0x80000000u;
   /* libsrtp2 likewise takes unencrypted SRTCP only under GCM, where RFC 7714
    * section 9.3 defines it; with AES-CM confidentiality is not optional. */
   if (G_UNLIKELY(!encrypted && srtp->tag_len != SB_SRTP_GCM_TAG_LEN)) return SB_SRTP_ST_CANT_CHECK;
-  uint32_t ssrc = load32(buf + 4);
+  uint32_t ssrc = sb_load_u32(buf + 4);
   int i = find(s->in_ssrc, s->n_in, s->last_in, ssrc);
   if (i >= 0) {
     int rc = sb_srtp_rtcp_window_check(&s->in_streams[i].rtcp, index);

@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 #include <openssl/params.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 
 #define SHA1_LEN 20
@@ -29,13 +30,6 @@ int sb_srtp_xform_global_init(void) {
   if (OpenSSL_version_num() < 0x30000030L) return SB_EUNSUPPORTED;
   if (!hmac_sha1) hmac_sha1 = EVP_MAC_fetch(NULL, "HMAC", NULL);
   return hmac_sha1 ? SB_OK : SB_EUNSUPPORTED;
-}
-
-static inline void put32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24);
-  p[1] = (uint8_t)(v >> 16);
-  p[2] = (uint8_t)(v >> 8);
-  p[3] = (uint8_t)v;
 }
 
 int sb_srtp_xform_init(sb_srtp_xform *x, bool gcm, bool encrypt, const uint8_t *key,
@@ -75,14 +69,14 @@ void sb_srtp_xform_clear(sb_srtp_xform *x) {
 static void gcm_iv(const sb_srtp_xform *x, uint8_t iv[SB_SRTP_GCM_SALT_LEN], uint32_t ssrc,
                    uint32_t hi, uint32_t lo, bool rtp) {
   iv[0] = iv[1] = 0;
-  put32(iv + 2, ssrc);
+  sb_store_u32(iv + 2, ssrc);
   if (rtp) {
-    put32(iv + 6, hi);
+    sb_store_u32(iv + 6, hi);
     iv[10] = (uint8_t)(lo >> 8);
     iv[11] = (uint8_t)lo;
   } else {
     iv[6] = iv[7] = 0;
-    put32(iv + 8, lo);
+    sb_store_u32(iv + 8, lo);
   }
   for (int i = 0; i < SB_SRTP_GCM_SALT_LEN; i++)
     iv[i] ^= x->salt[i];
@@ -162,7 +156,7 @@ int sb_srtp_xform_rtp_protect(sb_srtp_xform *x, uint8_t *buf, size_t hlen, size_
     return st;
   }
   uint8_t roc_be[4];
-  put32(roc_be, roc);
+  sb_store_u32(roc_be, roc);
   st = ctr_run(x, ssrc, index, buf + hlen, n - hlen);
   if (st == SB_SRTP_ST_OK) st = hmac_tag(x, buf, n, roc_be, sizeof roc_be, buf + n);
   if (st == SB_SRTP_ST_OK) *len = n + SB_SRTP_HMAC_TAG_LEN;
@@ -183,7 +177,7 @@ int sb_srtp_xform_rtp_unprotect(sb_srtp_xform *x, uint8_t *buf, size_t hlen, siz
   }
   size_t body = *len - SB_SRTP_HMAC_TAG_LEN;
   uint8_t roc_be[4], tag[SB_SRTP_HMAC_TAG_LEN];
-  put32(roc_be, roc);
+  sb_store_u32(roc_be, roc);
   st = hmac_tag(x, buf, body, roc_be, sizeof roc_be, tag);
   if (st != SB_SRTP_ST_OK) return st;
   if (CRYPTO_memcmp(tag, buf + body, SB_SRTP_HMAC_TAG_LEN) != 0) return SB_SRTP_ST_AUTH_FAIL;
@@ -201,7 +195,7 @@ int sb_srtp_xform_rtcp_protect(sb_srtp_xform *x, uint8_t *buf, size_t *len, uint
   size_t n = *len;
   uint8_t trailer[SB_SRTP_INDEX_LEN];
   int st;
-  put32(trailer, E_FLAG | index);
+  sb_store_u32(trailer, E_FLAG | index);
   if (x->gcm) {
     /* header | ciphertext | tag | E||index; AAD = header || E||index. */
     uint8_t iv[SB_SRTP_GCM_SALT_LEN];
