@@ -23,9 +23,9 @@
  * Timing: a newly missing seq is due at once (the first poll after it was
  * found). One already NACKed is due again interval = max(rtt_us or
  * default_rtt_us, min_interval_us) (capped at max_age_us) after its last NACK;
- * when that comes and it
- * has had max_retries NACKs, it is given up instead. A seq is given up at
- * max_age_us after it was found missing, whatever its retries.
+ * when that comes and it has had max_retries NACKs, it is given up instead.
+ * A seq is given up at max_age_us after it was found missing, whatever its
+ * retries.
  *
  * Plain data to embed in the caller's struct (about 12 KiB, most of it the
  * table); no allocation, no I/O; time comes in as now_us (the caller's
