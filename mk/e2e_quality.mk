@@ -1,2 +1,23 @@
 # mk/e2e_quality.mk - calls over impaired networks: the impairment relay
 # and the end-to-end loss and rate-limit tests with real browsers.
+#
+# tests/e2e/lib/impair_relay.py is a UDP relay (Python standard library, run
+# with /usr/bin/python3) that the tests start in their network namespace between
+# the browsers and the server's media port (the server advertises the relay's
+# address with --public-address): per direction it drops a share of datagrams,
+# delays, reorders and rate-limits them. The two tests, run one at a time by
+# `make check-e2e`, measure a call at 0/2/5% loss per leg and under a rate
+# limit and check that video keeps playing; the figures are TAP comments.
+#
+#   make quality-bench [QUALITY_BENCH_ARGS='--runs 3 --losses 0,1,2,5']
+# runs tests/bench/quality_bench.mjs (not a test): a Markdown table per loss rate.
+E2E_TESTS += tests/e2e/test_loss_chromium.mjs tests/e2e/test_ratelimit_chromium.mjs
+EXTRA_DIST += tests/e2e/lib/impair_relay.py tests/e2e/lib/quality.mjs \
+	tests/e2e/test_loss_chromium.mjs tests/e2e/test_ratelimit_chromium.mjs \
+	tests/bench/quality_bench.mjs
+
+QUALITY_BENCH_ARGS =
+.PHONY: quality-bench
+quality-bench: all
+	SB_SRCDIR='$(abs_top_srcdir)' SB_BUILDDIR='$(abs_top_builddir)' \
+		node $(abs_top_srcdir)/tests/bench/quality_bench.mjs $(QUALITY_BENCH_ARGS)
