@@ -2,7 +2,8 @@
  * extension accessor, extension iteration, block writing and in-place id
  * rewriting on a copy, header serialization round trip, the in-place field
  * setters; then the same input read as a stream of (seq, timestamp, clock
- * step) records fed to rx_stats and the retransmission buffer.
+ * step) records fed to rx_stats and the retransmission buffer (a byte
+ * budget from 20 to 2560 bytes, so its byte ring grows, wraps and evicts).
  *
  * Besides "no crash, no out-of-bounds read", it checks invariants and traps
  * when one breaks: parsed lengths add up, serializing a parsed header gives
@@ -171,7 +172,11 @@ static void fuzz_streams(const uint8_t *data, size_t size) {
   sb_rx_report r;
   sb_rtx_buffer *b = NULL;
   CHECK(sb_rx_stats_init(&s, rates[data[0] % 6], 1 + (data[0] >> 3) * 100u) == SB_OK);
-  CHECK(sb_rtx_buffer_new(1u + (data[0] & 0x3f), 16, 500000, &b) == SB_OK);
+  /* A budget of 20 bytes (one packet of at most 16) up to 2560 (grows from
+   * 320 by doubling). */
+  size_t budget = (size_t)20 << ((data[0] >> 4) & 7);
+  size_t max_packet = budget - 4;
+  CHECK(sb_rtx_buffer_new(1u + (data[0] & 0x3f), budget, 500000, &b) == SB_OK);
   uint64_t now = (uint64_t)1 << 50; /* a wall-clock-sized start */
   if (data[0] & 0x40) now = (uint64_t)INT64_MAX - 1000000;
   sb_reader rd;
@@ -195,10 +200,12 @@ static void fuzz_streams(const uint8_t *data, size_t size) {
     CHECK(sb_rx_stats_window_bytes(&s, now_us) <= s.bytes);
 
     const uint8_t *pkt = data + 1 + 7u * i;
-    size_t len = 1 + (ts >> 24) % 20; /* sometimes over the 16-byte slot */
+    size_t len = 1 + (ts >> 24) % 20; /* sometimes over a 20-byte budget's largest */
     if (len > size - 1 - 7u * i) len = size - 1 - 7u * i;
     int rc = sb_rtx_buffer_put(b, seq, pkt, len, now_us);
     CHECK(rc == SB_OK || rc == SB_ETOOBIG || rc == SB_ESTATE);
+    CHECK((rc == SB_ETOOBIG) == (len > max_packet));
+    CHECK(sb_rtx_buffer_memory(b) <= budget);
     const uint8_t *got;
     size_t got_len;
     if (rc == SB_OK) {
@@ -206,7 +213,15 @@ static void fuzz_streams(const uint8_t *data, size_t size) {
       CHECK(got_len == len && memcmp(got, pkt, len) == 0);
     }
     if (sb_rtx_buffer_get(b, (uint16_t)(seq - (ts & 0x1f)), now_us, &got, &got_len) == SB_OK)
-      CHECK(got_len >= 1 && got_len <= 16);
+      CHECK(got_len >= 1 && got_len <= max_packet);
+    /* A resend right after another of the same packet is refused. */
+    int64_t interval = (int64_t)(ts & 0xff) * 1000;
+    uint16_t nacked = (uint16_t)(seq - ((ts >> 8) & 0x7));
+    if (sb_rtx_buffer_get_resend(b, nacked, now_us, interval, &got, &got_len) == SB_OK) {
+      CHECK(got_len >= 1 && got_len <= max_packet);
+      CHECK(sb_rtx_buffer_get_resend(b, nacked, now_us, interval, &got, &got_len) ==
+            (interval > 0 ? SB_EEXIST : SB_OK));
+    }
     CHECK(sb_rtx_buffer_count(b, now_us) <= sb_rtx_buffer_capacity(b));
     i++;
   }
