@@ -45,6 +45,8 @@ static const opt_def opts[] = {
     {"media", "port_min", T_INT, OFF(port_min), 0, 65535, "lowest UDP media port (0 = any)"},
     {"media", "port_max", T_INT, OFF(port_max), 0, 65535, "highest UDP media port (0 = any)"},
     {"media", "ice_lite", T_BOOL, OFF(ice_lite), 0, 0, "ICE-lite (true) or full ICE (false)"},
+    {"media", "receiver_estimate_cap", T_BOOL, OFF(estimate_cap), 0, 0,
+     "cap what a publisher sends at its receivers' REMB estimate"},
     {"media", "disconnect_timeout_ms", T_INT, OFF(disconnect_timeout_ms), 500, 600000,
      "silence before a peer is dropped"},
     {"media", "batch_wait_us", T_INT, OFF(batch_wait_us), 0, 10000,

@@ -29,6 +29,7 @@ typedef struct {
   int port_min;
   int port_max;
   gboolean ice_lite;
+  gboolean estimate_cap; /* media.receiver_estimate_cap */
   int disconnect_timeout_ms;
   int batch_wait_us;
   char *certificate;

@@ -123,3 +123,5 @@ void sb_media_env_ice_config(const sb_media_env *env, int worker, sb_ice_config 
   cfg->keepalive = true;
   cfg->disconnect_timeout_ms = env->disconnect_timeout_ms;
 }
+
+void sb_media_env_set_estimate_cap(sb_media_env *env, gboolean on) { env->estimate_cap = on; }

@@ -164,11 +164,9 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
   peer->sinks = g_ptr_array_new();
   peer->early_candidates = g_ptr_array_new_with_free_func(g_free);
   peer->dtls_backlog = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-  peer->rtcp_ssrc = g_random_int() | 1;
   GMainContext *ctx = g_main_context_get_thread_default();
   peer->dtls_timer = sb_timer_new(ctx, dtls_timer_cb, peer);
   peer->setup_timer = sb_timer_new(ctx, setup_timeout_cb, peer);
-  peer->rtcp_timer = sb_timer_new(ctx, sb_peer_media_rtcp_timer_cb, peer);
 
   sb_ice_config cfg;
   sb_media_env_ice_config(env, sb_worker_index(p->room->worker), &cfg);
@@ -181,6 +179,7 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
   if (peer->ice) sb_ice_local_credentials(peer->ice, &ufrag, &pwd);
   uint64_t sess_id = ((uint64_t)g_random_int() << 31) ^ g_random_int();
   peer->session = sb_session_new(ufrag, pwd, sb_media_env_fingerprint(env), env->ice_lite, sess_id);
+  sb_peer_media_init(peer);
   if (!peer->ice || sb_ice_gather(peer->ice) < 0) {
     g_log(LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s: cannot set up ICE/DTLS on %s", p->id, env->address);
     peer->failed = true;
@@ -193,16 +192,38 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
 
 void sb_peer_free(sb_peer *peer) {
   if (!peer) return;
+  uint64_t recovered = 0, nacked = 0, resent = 0, asked = 0;
+  for (guint i = 0; i < peer->pubs->len; i++) {
+    const sb_pub *pub = peer->pubs->pdata[i];
+    recovered += pub->rx.c.recovered;
+    nacked += pub->rx.c.nack_seqs;
+  }
+  for (guint i = 0; i < peer->sinks->len; i++) {
+    const sb_sink *sink = peer->sinks->pdata[i];
+    resent += sink->tx.c.retransmitted;
+    asked += sink->tx.c.nack_seqs;
+  }
   g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO,
         "%s: closed; RTP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT
-        ", RTCP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT,
-        peer->p->id, peer->rtp_in, peer->rtp_out, peer->rtcp_in, peer->rtcp_out, peer->dropped);
+        ", RTCP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
+        "; NACKed upstream %" G_GUINT64_FORMAT ", recovered %" G_GUINT64_FORMAT
+        "; NACKs from it %" G_GUINT64_FORMAT ", resent %" G_GUINT64_FORMAT,
+        peer->p->id, peer->rtp_in, peer->rtp_out, peer->rtcp_in, peer->rtcp_out, peer->dropped,
+        nacked, recovered, asked, resent);
+  if (peer->ms && peer->ms->twcc) {
+    sb_twcc_gen_stats ts;
+    sb_twcc_gen_get_stats(peer->ms->twcc, &ts);
+    g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO,
+          "%s: congestion feedback: %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
+          " packets reported received, %" G_GUINT64_FORMAT " lost (%" G_GUINT64_FORMAT " late)",
+          peer->p->id, ts.feedback_sent, ts.reported_received, ts.reported_lost, ts.late);
+  }
   peer->failed = true; /* no more offers or reports */
-  sb_peer_media_stop(peer);
   while (peer->sinks->len) {
     sb_sink *sink = peer->sinks->pdata[peer->sinks->len - 1];
     sb_peer_remove_sink(peer, sink->track);
   }
+  sb_peer_media_stop(peer);
   g_clear_pointer(&peer->dtls_timer, sb_timer_free);
   clear_source(&peer->offer_idle);
   g_clear_pointer(&peer->setup_timer, sb_timer_free);
@@ -254,7 +275,7 @@ static int attach_sink(sb_peer *peer, sb_sink *sink);
 static sb_pub *find_pub_by_section(sb_peer *peer, const sb_msection *sec) {
   for (guint i = 0; i < peer->pubs->len; i++) {
     sb_pub *pub = peer->pubs->pdata[i];
-    if (pub->sec == sec) return pub;
+    if (pub->rx.sec == sec) return pub;
   }
   return NULL;
 }
@@ -270,23 +291,26 @@ static void sync_tracks(sb_peer *peer) {
                                       sec->remote_dir == SB_SDP_DIR_SENDONLY);
     sb_pub *pub = find_pub_by_section(peer, sec);
     if (sending && !pub) {
-      pub = g_new0(sb_pub, 1);
-      pub->sec = sec;
-      pub->ssrc = sec->remote_ssrc;
-      pub->ok_pt = -1;
-      g_ptr_array_add(peer->pubs, pub);
+      pub = sb_peer_pub_new(peer, sec);
       pub->track = sb_room_track_add(
           peer->p, sec->kind == SB_SDP_KIND_AUDIO ? SB_TRACK_AUDIO : SB_TRACK_VIDEO, sec->mid,
-          pub->ssrc, pub);
-    } else if (!sending && pub) {
-      sb_room_track_remove(peer->p, pub->track);
-      g_ptr_array_remove(peer->pubs, pub);
-    } else if (pub && sec->remote_ssrc && sec->remote_ssrc != pub->ssrc) {
-      pub->ssrc = sec->remote_ssrc;
-      pub->stats_started = false;
+          pub->rx.ssrc, pub);
+      continue;
     }
-    if (sending && pub) pub->ok_pt = -1; /* the codecs may have changed */
+    if (!sending && pub) {
+      sb_room_track_remove(peer->p, pub->track);
+      sb_peer_pub_free(peer, pub);
+      continue;
+    }
+    if (!pub) continue;
+    if (sec->remote_ssrc && sec->remote_ssrc != pub->rx.ssrc) {
+      sb_rx_stream_set_ssrc(&pub->rx, sec->remote_ssrc);
+      pub->track->ssrc = sec->remote_ssrc;
+    }
+    if (sec->remote_rtx_ssrc) pub->rx.rtx_ssrc = sec->remote_rtx_ssrc;
+    sb_rx_stream_set_section(&pub->rx, sec); /* the codecs may have changed */
   }
+  sb_peer_media_update_twcc(peer);
   /* Sinks waiting for the first offer get their sections; sinks whose
    * section the browser rejected are dead. */
   for (guint i = peer->sinks->len; i > 0; i--) {
@@ -302,8 +326,36 @@ static void sync_tracks(sb_peer *peer) {
 
 static const char *candidate_ufrag(const char *text, char *buf, size_t len);
 
-static void apply_transport(sb_peer *peer, bool first) {
+/* The browser's description carries new ICE credentials: an ICE restart
+ * (RFC 8445 section 9). In an offer we take new credentials too and the
+ * answer carries them (RFC 8839 4.4.1.1.1); in an answer to our offer
+ * (the browser had a restart pending: restartIce() before our offer came)
+ * ours stay those our offer carried. The agent keeps using the old pair
+ * until the new one is checked; DTLS and SRTP go on untouched. */
+static void restart_ice(sb_peer *peer, bool in_offer) {
   sb_session *s = peer->session;
+  int rc = sb_ice_restart(peer->ice, s->remote_ufrag, s->remote_pwd, in_offer);
+  if (rc < 0) {
+    g_log(LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s: ICE restart refused (%s)", peer->p->id,
+          sb_strerror(rc));
+    return;
+  }
+  if (in_offer) {
+    const char *ufrag = "", *pwd = "";
+    sb_ice_local_credentials(peer->ice, &ufrag, &pwd);
+    sb_session_set_local_ice(s, ufrag, pwd);
+  }
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "%s: ICE restart (in the browser's %s)", peer->p->id,
+        in_offer ? "offer" : "answer");
+}
+
+/* prev_ufrag/prev_pwd: the browser's ICE credentials before this
+ * description (ignored for the first). */
+static void apply_transport(sb_peer *peer, bool first, bool in_offer, const char *prev_ufrag,
+                            const char *prev_pwd) {
+  sb_session *s = peer->session;
+  if (!first && (strcmp(prev_ufrag, s->remote_ufrag) || strcmp(prev_pwd, s->remote_pwd)))
+    restart_ice(peer, in_offer);
   if (first) {
     if (dtls_setup(peer) < 0) {
       fail(peer, "cannot create the DTLS endpoint");
@@ -366,13 +418,16 @@ static void on_offer(sb_peer *peer, json_t *msg) {
   if (!sdp) return;
   char why[160] = "";
   bool first = !s->negotiated_once;
+  char prev_ufrag[sizeof s->remote_ufrag], prev_pwd[sizeof s->remote_pwd];
+  g_strlcpy(prev_ufrag, s->remote_ufrag, sizeof prev_ufrag);
+  g_strlcpy(prev_pwd, s->remote_pwd, sizeof prev_pwd);
   int rc = sb_session_apply_offer(s, sdp, why, sizeof why);
   sb_sdp_free(sdp);
   if (rc < 0) {
     send_error(peer, rc == SB_EUNSUPPORTED ? "unsupported-sdp" : "bad-sdp", why, "offer");
     return;
   }
-  apply_transport(peer, first);
+  apply_transport(peer, first, true, prev_ufrag, prev_pwd);
   /* Tracks first: sinks waiting for this offer may ride in the answer. */
   sync_tracks(peer);
   GString *answer = g_string_new("");
@@ -393,14 +448,18 @@ static void on_answer(sb_peer *peer, json_t *msg) {
   sb_sdp *sdp = parse_sdp(peer, msg, "answer");
   if (!sdp) return;
   char why[160] = "";
-  int rc = sb_session_apply_answer(peer->session, sdp, why, sizeof why);
+  sb_session *s = peer->session;
+  char prev_ufrag[sizeof s->remote_ufrag], prev_pwd[sizeof s->remote_pwd];
+  g_strlcpy(prev_ufrag, s->remote_ufrag, sizeof prev_ufrag);
+  g_strlcpy(prev_pwd, s->remote_pwd, sizeof prev_pwd);
+  int rc = sb_session_apply_answer(s, sdp, why, sizeof why);
   sb_sdp_free(sdp);
   if (rc < 0) {
     send_error(peer, rc == SB_EUNSUPPORTED ? "unsupported-sdp" : "bad-sdp", why, "answer");
     return;
   }
   g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: answer applied", peer->p->id);
-  apply_transport(peer, false);
+  apply_transport(peer, false, false, prev_ufrag, prev_pwd);
   sync_tracks(peer);
   update_sinks(peer);
   maybe_offer(peer);
@@ -477,14 +536,15 @@ static sb_sink *find_sink(sb_peer *peer, const sb_track *track) {
  * after that offer. */
 static int attach_sink(sb_peer *peer, sb_sink *sink) {
   sb_pub *pub = sink->track->pub;
-  sink->sec =
-      sb_session_add_send(peer->session, pub->sec->kind, pub->sec->codecs, pub->sec->n_codecs,
-                          sink->rw.ssrc, sink->track->stream_id, sink->track->track_id, sink);
+  sink->sec = sb_session_add_send(peer->session, pub->rx.sec->kind, pub->rx.sec->codecs,
+                                  pub->rx.sec->n_codecs, sink->tx.rw.ssrc, sink->track->stream_id,
+                                  sink->track->track_id, sink);
   if (!sink->sec) {
     g_log(LOG_DOMAIN, G_LOG_LEVEL_INFO, "%s: no codec in common to receive %s", peer->p->id,
           sink->track->track_id);
     return SB_EUNSUPPORTED;
   }
+  sink->sec->local_rtx_ssrc = sink->tx.rtx_ssrc;
   sb_peer_sink_update_maps(sink);
   return SB_OK;
 }
@@ -496,12 +556,16 @@ int sb_peer_add_sink(sb_peer *peer, sb_track *track) {
   sb_sink *sink = g_new0(sb_sink, 1);
   sink->peer = peer;
   sink->track = track;
-  uint32_t clock = pub->sec->n_codecs ? pub->sec->codecs[0].clock_rate : 90000;
-  sb_rewrite_init(&sink->rw, g_random_int() | 1, (uint16_t)g_random_int(), g_random_int(), clock);
+  uint32_t clock = pub->rx.sec->n_codecs ? pub->rx.sec->codecs[0].clock_rate : 90000;
+  sb_tx_stream_init(&sink->tx, g_random_int() | 1, g_random_int() | 1, (uint16_t)g_random_int(),
+                    g_random_int(), (uint16_t)g_random_int(), clock, track->kind == SB_TRACK_VIDEO);
+  sink->tx.src = &pub->rx;
   if (peer->session->negotiated_once && attach_sink(peer, sink) < 0) {
+    sb_tx_stream_clear(&sink->tx);
     g_free(sink);
     return SB_EUNSUPPORTED;
   }
+  sb_msess_add_tx(peer->ms, &sink->tx);
   g_ptr_array_add(peer->sinks, sink);
   g_ptr_array_add(track->sinks, sink);
   maybe_offer(peer);
@@ -514,6 +578,8 @@ int sb_peer_remove_sink(sb_peer *peer, sb_track *track) {
   g_ptr_array_remove(track->sinks, sink);
   g_ptr_array_remove(peer->sinks, sink);
   if (sink->sec && !sink->sec->rejected) sb_session_stop_send(peer->session, sink->sec);
+  sb_msess_remove_tx(peer->ms, &sink->tx);
+  sb_tx_stream_clear(&sink->tx);
   g_free(sink);
   maybe_offer(peer);
   return SB_OK;

@@ -24,6 +24,9 @@ sb_media_env *sb_media_env_new(const char *media_address, const char *public_add
  * wake-ups under load by up to batch_wait_us (udp_mux.h). */
 int sb_media_env_start_workers(sb_media_env *env, sb_workers *ws, int batch_wait_us,
                                GError **error);
+/* Whether a receiver's bandwidth estimate (REMB) caps what the publisher of
+ * what it receives is asked to send (media.receiver_estimate_cap). */
+void sb_media_env_set_estimate_cap(sb_media_env *env, gboolean on);
 /* Closes the workers' sockets; after the workers stopped. */
 void sb_media_env_stop_workers(sb_media_env *env);
 /* "ADDRESS UDP PORTS (mode)" for the start-up log; caller frees. */

@@ -1,28 +1,23 @@
 /* peer_media.c - the packet path of a peer connection, on the room's worker:
- * SRTP/SRTCP in, RTP forwarded to every sink of the track it belongs to
- * (rewritten per receiver with core/rewrite.c, protected with the
- * receiver's keys, sent on the receiver's ICE agent), RTCP feedback
- * (PLI/FIR from receivers become rate-limited keyframe requests to the
- * publisher), and our own RTCP: receiver reports for what we receive, sender
- * reports and SDES for what we send. No allocation per packet. */
+ * SRTP/SRTCP in and out around the core's media session (core/
+ * media_session.h), which classifies packets, recovers losses, answers NACKs
+ * and writes feedback and reports; RTP forwarded to every sink of the track
+ * it belongs to (rewritten per receiver by its core send stream, protected
+ * with the receiver's keys, sent on the receiver's ICE agent); keyframe
+ * requests and bandwidth estimates passed from receivers to publishers; one
+ * timer per peer at the media session's next deadline. No allocation per
+ * packet. */
 #include <string.h>
 
 #include "core/error.h"
 #include "core/rtcp.h"
-#include "core/rtcp_fir.h"
-#include "core/rtcp_pli.h"
-#include "core/rtcp_rr.h"
-#include "core/rtcp_sdes.h"
-#include "core/rtcp_sr.h"
 #include "core/rtp.h"
-#include "core/rtp_ext.h"
 #include "peer_private.h"
 #include "room.h"
 
-#define LOG_DOMAIN               "media"
-#define MAX_PACKET               1500
-#define RTCP_INTERVAL_MS         1000
-#define KEYFRAME_MIN_INTERVAL_US 300000
+#define LOG_DOMAIN    "media"
+#define MAX_PACKET    1500
+#define REMB_FRESH_US 5000000 /* a receiver's estimate counts this long */
 
 /* Per packet, the time of the batch it came in (udp_mux.h). */
 int64_t sb_peer_now_us(void) { return sb_udp_mux_now(); }
@@ -41,62 +36,18 @@ void sb_peer_sink_update_maps(sb_sink *sink) {
   sb_pub *pub = sink->track->pub;
   if (!pub || !sink->sec) return;
   uint8_t pt_map[128], ext_map[256];
-  sb_session_pt_map(pub->sec, sink->sec, pt_map);
-  sb_session_ext_map(pub->sec, sink->sec, ext_map);
+  sb_session_pt_map(pub->rx.sec, sink->sec, pt_map);
+  sb_session_ext_map(pub->rx.sec, sink->sec, ext_map);
   for (int i = 1; i < 256; i++)
     if (ext_map[i] && sb_session_ext_ambiguous(sink->peer->session, ext_map[i])) ext_map[i] = 0;
-  sb_rewrite_set_maps(&sink->rw, pt_map, ext_map);
+  sb_rewrite_set_maps(&sink->tx.rw, pt_map, ext_map);
+  if (sb_tx_stream_configure(&sink->tx, sink->sec) < 0)
+    g_log(LOG_DOMAIN, G_LOG_LEVEL_WARNING, "%s: no memory for a retransmission history",
+          sink->peer->p->id);
   sink->maps_ready = true;
 }
 
 /* ---- RTP in ---- */
-
-static sb_pub *pub_for_packet(sb_peer *peer, const sb_rtp_header *h, bool *is_rtx) {
-  *is_rtx = false;
-  /* The common case touches only the sb_pubs, not their sections. */
-  for (guint i = 0; i < peer->pubs->len; i++) {
-    sb_pub *pub = peer->pubs->pdata[i];
-    if (pub->ssrc == h->ssrc) return pub;
-  }
-  for (guint i = 0; i < peer->pubs->len; i++) {
-    sb_pub *pub = peer->pubs->pdata[i];
-    if (pub->sec->remote_rtx_ssrc && pub->sec->remote_rtx_ssrc == h->ssrc) {
-      *is_rtx = true;
-      return pub;
-    }
-  }
-  /* Unannounced SSRC: the mid header extension says which section. */
-  for (guint i = 0; i < peer->pubs->len; i++) {
-    sb_pub *pub = peer->pubs->pdata[i];
-    uint8_t id = sb_msection_ext_id(pub->sec, SB_EXT_MID);
-    char mid[32];
-    if (id && sb_rtp_ext_get_mid(h, id, mid, sizeof mid) >= 0 && !strcmp(mid, pub->sec->mid)) {
-      if (!sb_msection_codec(pub->sec, h->payload_type)) {
-        *is_rtx = true; /* same mid, a payload type we did not negotiate: RTX */
-        return pub;
-      }
-      pub->ssrc = h->ssrc;
-      pub->track->ssrc = h->ssrc;
-      pub->stats_started = false;
-      return pub;
-    }
-  }
-  /* No SSRC in the SDP and no mid: one section of a kind with that payload
-   * type still waiting for its SSRC. */
-  sb_pub *only = NULL;
-  for (guint i = 0; i < peer->pubs->len; i++) {
-    sb_pub *pub = peer->pubs->pdata[i];
-    if (!pub->ssrc && sb_msection_codec(pub->sec, h->payload_type)) {
-      if (only) return NULL;
-      only = pub;
-    }
-  }
-  if (only) {
-    only->ssrc = h->ssrc;
-    only->track->ssrc = h->ssrc;
-  }
-  return only;
-}
 
 static inline bool sink_ready(const sb_sink *sink) {
   return sink->active && sink->peer->media_ready && !sink->peer->failed;
@@ -129,7 +80,7 @@ static void forward(sb_pub *pub, uint8_t *data, size_t len, size_t cap, const sb
     }
     sb_rtp_header oh = *h;
     oh.data = out;
-    if (sb_rewrite_apply(&sink->rw, out, &oh, now) < 0) {
+    if (sb_tx_stream_rewrite(&sink->tx, out, len, &oh, now) < 0) {
       rx->dropped++;
       continue;
     }
@@ -163,42 +114,22 @@ static void on_rtp(sb_peer *peer, uint8_t *data, size_t len, size_t cap) {
     peer->dropped++;
     return;
   }
-  bool is_rtx = false;
-  sb_pub *pub = pub_for_packet(peer, &h, &is_rtx);
-  if (!pub || is_rtx ||
-      (pub->ok_pt != h.payload_type && !sb_msection_codec(pub->sec, h.payload_type))) {
-    /* Unknown stream, retransmission (not requested by us), or a payload
-     * type that was not negotiated. */
-    peer->dropped++;
-    return;
-  }
-  pub->ok_pt = h.payload_type;
-  peer->rtp_in++;
   int64_t now = sb_peer_now_us();
-  if (!pub->stats_started) {
-    const sb_codec *c = sb_msection_codec(pub->sec, h.payload_type);
-    sb_rx_stats_init(&pub->stats, c ? c->clock_rate : 90000, 1000);
-    pub->stats_started = true;
+  sb_rx_stream *rx = NULL;
+  /* Unknown stream, a payload type that was not negotiated, a
+   * retransmission we already had or a padding probe: not forwarded. */
+  if (sb_msess_on_rtp(peer->ms, data, &n, &h, now, &rx) < 0) {
+    peer->dropped++;
+  } else {
+    sb_pub *pub = (sb_pub *)rx;
+    pub->track->ssrc = rx->ssrc;
+    peer->rtp_in++;
+    forward(pub, data, n, cap, &h, now);
   }
-  sb_rx_stats_update(&pub->stats, h.seq, h.timestamp, n, now);
-  forward(pub, data, n, cap, &h, now);
+  sb_peer_media_schedule(peer);
 }
 
 /* ---- RTCP in ---- */
-
-static sb_sink *sink_by_ssrc(sb_peer *peer, uint32_t ssrc) {
-  for (guint i = 0; i < peer->sinks->len; i++) {
-    sb_sink *sink = peer->sinks->pdata[i];
-    if (sink->rw.ssrc == ssrc) return sink;
-  }
-  return NULL;
-}
-
-static void keyframe_for_sink(sb_peer *peer, uint32_t ssrc) {
-  sb_sink *sink = sink_by_ssrc(peer, ssrc);
-  if (sink && sink->track->owner->peer)
-    sb_peer_request_keyframe(sink->track->owner->peer, sink->track);
-}
 
 static void on_rtcp(sb_peer *peer, uint8_t *data, size_t len) {
   size_t n = len;
@@ -208,32 +139,8 @@ static void on_rtcp(sb_peer *peer, uint8_t *data, size_t len) {
   }
   handshake_proven(peer);
   peer->rtcp_in++;
-  sb_rtcp_iter it;
-  sb_rtcp_packet p;
-  sb_rtcp_iter_init(&it, data, n);
-  while (sb_rtcp_iter_next(&it, &p) > 0) {
-    if (p.pt == SB_RTCP_PT_SR) {
-      sb_rtcp_sr sr;
-      if (sb_rtcp_sr_parse(p.data, p.len, &sr) < 0) continue;
-      for (guint i = 0; i < peer->pubs->len; i++) {
-        sb_pub *pub = peer->pubs->pdata[i];
-        if (pub->ssrc == sr.ssrc) {
-          pub->have_sr = true;
-          pub->sr_ntp = sr.ntp;
-          pub->sr_rtp = sr.rtp_ts;
-          pub->sr_arrival_us = sb_peer_now_us();
-        }
-      }
-    } else if (p.pt == SB_RTCP_PT_PSFB && p.count == SB_RTCP_FMT_PLI) {
-      sb_rtcp_pli pli;
-      if (sb_rtcp_pli_parse(p.data, p.len, &pli) == SB_OK) keyframe_for_sink(peer, pli.media_ssrc);
-    } else if (p.pt == SB_RTCP_PT_PSFB && p.count == SB_RTCP_FMT_FIR) {
-      sb_rtcp_fir fir;
-      if (sb_rtcp_fir_parse(p.data, p.len, &fir) == SB_OK)
-        for (unsigned i = 0; i < fir.n_entries; i++)
-          keyframe_for_sink(peer, fir.entries[i].ssrc);
-    }
-  }
+  sb_msess_on_rtcp(peer->ms, data, n, sb_peer_now_us());
+  sb_peer_media_schedule(peer);
 }
 
 void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len, size_t cap) {
@@ -247,84 +154,126 @@ void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len, size_t ca
     on_rtp(peer, data, len, cap);
 }
 
-/* ---- keyframes ---- */
+/* ---- keyframes and estimates ---- */
 
 int sb_peer_request_keyframe(sb_peer *peer, sb_track *track) {
   sb_pub *pub = track->pub;
-  if (!pub || !pub->ssrc || !peer->media_ready) return SB_ESTATE;
-  int64_t now = sb_peer_now_us();
-  if (pub->last_keyframe_req_us && now - pub->last_keyframe_req_us < KEYFRAME_MIN_INTERVAL_US)
-    return SB_OK; /* one is on its way */
-  pub->last_keyframe_req_us = now;
-  g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: keyframe request for %s", peer->p->id, track->track_id);
-  uint8_t buf[64 + SB_SRTP_MAX_TRAILER];
-  size_t len = 0;
-  sb_rtcp_pli pli = {.sender_ssrc = peer->rtcp_ssrc, .media_ssrc = pub->ssrc};
-  int rc = sb_rtcp_pli_write(&pli, buf, 64, &len);
-  if (rc < 0) return rc;
-  return sb_peer_send_rtcp(peer, buf, len, sizeof buf);
+  if (!pub || !pub->rx.ssrc || !peer->media_ready) return SB_ESTATE;
+  if (sb_rx_stream_request_keyframe(&pub->rx, sb_peer_now_us())) {
+    g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: keyframe request for %s", peer->p->id,
+          track->track_id);
+    sb_peer_media_schedule(peer);
+  }
+  return SB_OK;
 }
 
-/* ---- our reports ---- */
-
-static void send_reports(sb_peer *peer) {
-  uint8_t buf[1200 + SB_SRTP_MAX_TRAILER];
-  size_t pos = 0, w = 0;
-  int64_t now = sb_peer_now_us();
-  /* Sender reports for what we forward to this browser. */
-  for (guint i = 0; i < peer->sinks->len; i++) {
-    sb_sink *sink = peer->sinks->pdata[i];
-    sb_pub *pub = sink->track->pub;
-    if (!sink->active || !sink->rw.started || !pub || !pub->have_sr) continue;
-    /* The publisher's (NTP, RTP) pair moved forward to now, in our
-     * timestamp space: audio and video of one publisher stay in sync. */
-    int64_t elapsed = now - pub->sr_arrival_us;
-    uint64_t ntp = pub->sr_ntp + (((uint64_t)elapsed << 32) / 1000000u);
-    uint32_t rtp = pub->sr_rtp + (uint32_t)((uint64_t)elapsed * sink->rw.clock_rate / 1000000u);
-    sb_rtcp_sr sr = {.ssrc = sink->rw.ssrc,
-                     .ntp = ntp,
-                     .rtp_ts = sb_rewrite_ts(&sink->rw, rtp),
-                     .packet_count = sink->rw.packets,
-                     .octet_count = sink->rw.octets};
-    if (pos + 28 + 64 > 1200 || sb_rtcp_sr_write(&sr, buf + pos, 1200 - pos, &w) < 0) break;
-    pos += w;
-  }
-  /* One receiver report for what this browser sends us. */
-  sb_rtcp_rr rr = {.ssrc = peer->rtcp_ssrc};
-  for (guint i = 0; i < peer->pubs->len && rr.n_reports < SB_RTCP_MAX_REPORT_BLOCKS; i++) {
-    sb_pub *pub = peer->pubs->pdata[i];
-    if (!pub->stats_started) continue;
-    sb_rx_report rep;
-    if (sb_rx_stats_report(&pub->stats, &rep) < 0) continue;
-    sb_rtcp_report_block *b = &rr.reports[rr.n_reports++];
-    b->ssrc = pub->ssrc;
-    b->fraction_lost = rep.fraction_lost;
-    b->cumulative_lost = rep.cumulative_lost;
-    b->ext_highest_seq = rep.ext_highest_seq;
-    b->jitter = rep.jitter;
-    if (pub->have_sr) {
-      b->lsr = sb_rtcp_ntp_to_mid32(pub->sr_ntp);
-      b->dlsr = (uint32_t)(((uint64_t)(now - pub->sr_arrival_us) << 16) / 1000000u);
+/* The most a publisher should send: the lowest fresh estimate of the
+ * receivers of any of its tracks (in a 1:1 call, the other side's). */
+static void update_publisher_cap(sb_peer *pubpeer, int64_t now) {
+  uint64_t cap = 0;
+  if (!pubpeer->env->estimate_cap) return;
+  for (guint i = 0; i < pubpeer->pubs->len; i++) {
+    sb_pub *pub = pubpeer->pubs->pdata[i];
+    GPtrArray *sinks = pub->track->sinks;
+    for (guint k = 0; k < sinks->len; k++) {
+      const sb_sink *sink = sinks->pdata[k];
+      if (!sink->tx.remb_bps || now - sink->tx.remb_at_us > REMB_FRESH_US) continue;
+      if (!cap || sink->tx.remb_bps < cap) cap = sink->tx.remb_bps;
     }
   }
-  if (pos == 0 || rr.n_reports) {
-    if (sb_rtcp_rr_write(&rr, buf + pos, 1200 - pos, &w) == SB_OK) pos += w;
-  }
-  if (sb_rtcp_sdes_write_cname(peer->rtcp_ssrc, peer->session->cname, buf + pos, 1200 - pos, &w) ==
-      SB_OK)
-    pos += w;
-  if (pos) sb_peer_send_rtcp(peer, buf, pos, sizeof buf);
+  sb_msess_set_remb(pubpeer->ms, cap, now);
+  sb_peer_media_schedule(pubpeer);
 }
 
-void sb_peer_media_rtcp_timer_cb(void *data) {
-  sb_peer *peer = data;
+/* ---- the media session's outputs ---- */
+
+static void ms_send_rtcp(void *user, uint8_t *buf, size_t len, size_t cap) {
+  sb_peer_send_rtcp(user, buf, len, cap);
+}
+
+static void ms_send_rtp(void *user, uint8_t *buf, size_t len, size_t cap) {
+  sb_peer *peer = user;
   if (!peer->media_ready || peer->failed) return;
-  sb_timer_start(peer->rtcp_timer, RTCP_INTERVAL_MS);
-  send_reports(peer);
+  if (sb_srtp_protect_rtp(peer->srtp, buf, &len, cap) < 0) {
+    peer->dropped++;
+    return;
+  }
+  if (sb_ice_send(peer->ice, buf, len) >= 0) peer->rtp_out++;
+}
+
+static void ms_keyframe_request(void *user, sb_tx_stream *tx) {
+  (void)user;
+  sb_sink *sink = (sb_sink *)tx;
+  if (sink->track->owner->peer) sb_peer_request_keyframe(sink->track->owner->peer, sink->track);
+}
+
+static void ms_estimate(void *user, sb_tx_stream *tx, uint64_t bps) {
+  sb_peer *peer = user;
+  sb_sink *sink = (sb_sink *)tx;
+  g_log(LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s: estimates %" G_GUINT64_FORMAT " bit/s for %s",
+        peer->p->id, bps, sink->track->track_id);
+  if (sink->track->owner->peer) update_publisher_cap(sink->track->owner->peer, sb_peer_now_us());
+}
+
+static const sb_msess_io ms_io = {.send_rtcp = ms_send_rtcp,
+                                  .send_rtp = ms_send_rtp,
+                                  .keyframe_request = ms_keyframe_request,
+                                  .estimate = ms_estimate};
+
+/* ---- streams ---- */
+
+sb_pub *sb_peer_pub_new(sb_peer *peer, sb_msection *sec) {
+  sb_pub *pub = g_new0(sb_pub, 1);
+  sb_rx_stream_init(&pub->rx, sec, sec->remote_ssrc, sec->remote_rtx_ssrc);
+  g_ptr_array_add(peer->pubs, pub);
+  sb_msess_add_rx(peer->ms, &pub->rx);
+  return pub;
+}
+
+void sb_peer_pub_free(sb_peer *peer, sb_pub *pub) {
+  sb_msess_remove_rx(peer->ms, &pub->rx);
+  g_ptr_array_remove(peer->pubs, pub);
+}
+
+void sb_peer_media_update_twcc(sb_peer *peer) {
+  uint8_t id = 0;
+  GPtrArray *secs = peer->session->sections;
+  for (guint i = 0; i < secs->len && !id; i++) {
+    const sb_msection *sec = secs->pdata[i];
+    if (!sec->ours && !sec->rejected && sb_msection_has_tcc(sec))
+      id = sb_msection_ext_id(sec, SB_EXT_TRANSPORT_CC);
+  }
+  sb_msess_set_twcc(peer->ms, id);
+}
+
+/* ---- the timer ---- */
+
+void sb_peer_media_schedule(sb_peer *peer) {
+  if (!peer->media_ready || peer->failed || !peer->media_timer) return;
+  int64_t due = sb_msess_next_deadline(peer->ms);
+  if (due >= peer->media_due_us) return;
+  peer->media_due_us = due;
+  sb_timer_start_at(peer->media_timer, due);
+}
+
+static void media_timer_cb(void *data) {
+  sb_peer *peer = data;
+  peer->media_due_us = INT64_MAX;
+  if (!peer->media_ready || peer->failed) return;
+  /* Timers run outside a receive batch: read the clock. */
+  sb_msess_poll(peer->ms, sb_peer_now_us());
+  sb_peer_media_schedule(peer);
+}
+
+void sb_peer_media_init(sb_peer *peer) {
+  uint32_t ssrc = g_random_int() | 1;
+  peer->ms = sb_msess_new(ssrc, peer->session->cname, &ms_io, peer);
+  peer->media_timer = sb_timer_new(g_main_context_get_thread_default(), media_timer_cb, peer);
+  peer->media_due_us = INT64_MAX;
 }
 
 void sb_peer_media_start(sb_peer *peer) {
-  if (!sb_timer_armed(peer->rtcp_timer)) sb_timer_start(peer->rtcp_timer, RTCP_INTERVAL_MS);
+  sb_peer_media_schedule(peer);
   /* Whoever forwards to us starts with a keyframe. */
   for (guint i = 0; i < peer->sinks->len; i++) {
     sb_sink *sink = peer->sinks->pdata[i];
@@ -333,4 +282,7 @@ void sb_peer_media_start(sb_peer *peer) {
   }
 }
 
-void sb_peer_media_stop(sb_peer *peer) { g_clear_pointer(&peer->rtcp_timer, sb_timer_free); }
+void sb_peer_media_stop(sb_peer *peer) {
+  g_clear_pointer(&peer->media_timer, sb_timer_free);
+  g_clear_pointer(&peer->ms, sb_msess_free);
+}

@@ -9,8 +9,7 @@
 #include <stdint.h>
 
 #include "cert.h"
-#include "core/rewrite.h"
-#include "core/rx_stats.h"
+#include "core/media_session.h"
 #include "core/session.h"
 #include "dtls.h"
 #include "ice.h"
@@ -25,6 +24,7 @@ struct sb_media_env {
   char *public_address;
   uint16_t port_min, port_max;
   gboolean ice_lite;
+  gboolean estimate_cap; /* receivers' REMB caps publishers */
   unsigned disconnect_timeout_ms;
   sb_udp_mux **muxes; /* ICE-lite: one per worker, by worker index */
   int n_muxes;
@@ -33,32 +33,20 @@ struct sb_media_env {
 /* The ICE settings for a peer on worker `worker` (its index). */
 void sb_media_env_ice_config(const sb_media_env *env, int worker, sb_ice_config *cfg);
 
-/* A track this peer publishes (one of the browser's sections). */
+/* A track this peer publishes (one of the browser's sections). The core's
+ * receive stream comes first: the media session hands it back per packet. */
 typedef struct {
-  sb_msection *sec;
+  sb_rx_stream rx; /* rx.sec: the section; rx.ssrc: learned from SDP or packets */
   sb_track *track;
-  uint32_t ssrc; /* learned from SDP or the first packet */
-  /* The payload type last found negotiated in sec (-1: none), so the
-   * packet path looks into sec only when it changes; reset whenever the
-   * sections are renegotiated (sync_tracks). */
-  int16_t ok_pt;
-  sb_rx_stats stats;
-  bool stats_started;
-  /* Last sender report from the browser, for lip-sync mapping. */
-  bool have_sr;
-  uint64_t sr_ntp;
-  uint32_t sr_rtp;
-  int64_t sr_arrival_us;
-  int64_t last_keyframe_req_us;
-  uint8_t fir_seq;
 } sb_pub;
 
-/* A track this peer receives (forwarded from a publisher). */
+/* A track this peer receives (forwarded from a publisher). The core's send
+ * stream comes first, for the same reason. */
 struct sb_sink {
+  sb_tx_stream tx;
   sb_peer *peer;   /* the receiver */
   sb_track *track; /* the source */
   sb_msection *sec;
-  sb_rewrite rw;
   bool maps_ready;
   bool active; /* the browser accepted the section: packets may flow */
 };
@@ -74,11 +62,12 @@ struct sb_peer {
   GPtrArray *sinks;            /* sb_sink* */
   GPtrArray *early_candidates; /* remote candidates before the first offer */
   sb_timer *dtls_timer;        /* DTLS retransmissions */
-  sb_timer *rtcp_timer;        /* our reports, every second once media flows */
+  sb_msess *ms;                /* RTP/RTCP: streams, feedback, reports (core) */
+  sb_timer *media_timer;       /* at the media session's next deadline */
+  int64_t media_due_us;        /* what media_timer is armed for (INT64_MAX: not) */
   GSource *offer_idle;         /* a renegotiation scheduled for this loop iteration */
   sb_timer *setup_timer;       /* ends a connection that never reaches media */
   GPtrArray *dtls_backlog;     /* GBytes*: DTLS datagrams written before ICE was up */
-  uint32_t rtcp_ssrc;          /* our SSRC for receiver reports and feedback */
   bool ice_connected;
   bool media_ready;   /* SRTP keys in place */
   bool dtls_released; /* OpenSSL's DTLS state freed (sb_dtls_release) */
@@ -90,10 +79,17 @@ struct sb_peer {
 /* peer_media.c */
 void sb_peer_media_on_packet(sb_peer *peer, uint8_t *data, size_t len, size_t cap);
 void sb_peer_media_start(sb_peer *peer);
-/* Frees the report timer: only when the peer goes. */
+/* Frees the media session and its timer: only when the peer goes. */
 void sb_peer_media_stop(sb_peer *peer);
-/* The report timer's callback (made by peer.c, run by peer_media.c). */
-void sb_peer_media_rtcp_timer_cb(void *data);
+/* Makes the media session and its timer (sb_peer_new). */
+void sb_peer_media_init(sb_peer *peer);
+/* Arms the media timer for the session's next deadline if that is sooner. */
+void sb_peer_media_schedule(sb_peer *peer);
+/* Publishes / withdraws a receive stream (sync_tracks). */
+sb_pub *sb_peer_pub_new(sb_peer *peer, sb_msection *sec);
+void sb_peer_pub_free(sb_peer *peer, sb_pub *pub);
+/* The transport-wide-cc id negotiated on the browser's sections, to the session. */
+void sb_peer_media_update_twcc(sb_peer *peer);
 /* Recomputes a sink's payload-type and extension maps. */
 void sb_peer_sink_update_maps(sb_sink *sink);
 int sb_peer_send_rtcp(sb_peer *peer, uint8_t *buf, size_t len, size_t cap);

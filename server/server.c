@@ -67,6 +67,7 @@ sb_server *sb_server_new(const sb_config *cfg, GMainLoop *loop, GError **error) 
                                 cfg->port_max, cfg->ice_lite, cfg->disconnect_timeout_ms,
                                 cfg->certificate, cfg->private_key, error);
   if (!srv->media) goto fail;
+  sb_media_env_set_estimate_cap(srv->media, cfg->estimate_cap);
   srv->plugins = sb_plugins_load(plugin_dir, sb_room_host_api(), error);
   if (!srv->plugins) goto fail;
   if (!sb_plugins_find(srv->plugins, cfg->default_plugin)) {

@@ -13,6 +13,8 @@ static const char *ext_uris[SB_EXT_COUNT] = {
     [SB_EXT_AUDIO_LEVEL] = "urn:ietf:params:rtp-hdrext:ssrc-audio-level",
     [SB_EXT_VIDEO_ORIENTATION] = "urn:3gpp:video-orientation",
     [SB_EXT_TOFFSET] = "urn:ietf:params:rtp-hdrext:toffset",
+    [SB_EXT_TRANSPORT_CC] =
+        "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
 };
 
 const char *sb_session_ext_uri(sb_ext_kind k) {
@@ -67,6 +69,11 @@ void sb_session_add_local_candidate(sb_session *s, const char *candidate) {
   g_ptr_array_add(s->candidates, g_strdup(candidate));
 }
 
+void sb_session_set_local_ice(sb_session *s, const char *ice_ufrag, const char *ice_pwd) {
+  g_strlcpy(s->ice_ufrag, ice_ufrag, sizeof s->ice_ufrag);
+  g_strlcpy(s->ice_pwd, ice_pwd, sizeof s->ice_pwd);
+}
+
 /* ---- codecs ---- */
 
 /* Our preference rank for a codec the browser offers, or -1 if we do not
@@ -107,6 +114,8 @@ static void codec_from_sdp(sb_codec *out, const sb_sdp_codec *c) {
       out->fb_fir = true;
     else if (!strcmp(fb->type, "goog-remb"))
       out->fb_remb = true;
+    else if (!strcmp(fb->type, "transport-cc"))
+      out->fb_tcc = true;
   }
 }
 
@@ -116,7 +125,12 @@ static int pick_codecs(const sb_sdp_media *m, sb_codec *out, int cap) {
   for (int rank = 0; rank <= 3 && n < cap; rank++) {
     for (guint i = 0; i < m->codecs->len && n < cap; i++) {
       const sb_sdp_codec *c = m->codecs->pdata[i];
-      if (codec_rank(c, m->kind) == rank) codec_from_sdp(&out[n++], c);
+      if (codec_rank(c, m->kind) != rank) continue;
+      codec_from_sdp(&out[n], c);
+      guint rtx = 0;
+      if (m->kind == SB_SDP_KIND_VIDEO && sb_sdp_media_find_rtx(m, c->pt, &rtx) == SB_OK)
+        out[n].rtx_pt = (uint8_t)rtx;
+      n++;
     }
   }
   return n;
@@ -392,8 +406,14 @@ int sb_session_apply_answer(sb_session *s, const sb_sdp *answer, char *why, size
     if (sec->ours) {
       /* Keep only the codecs the browser accepted (same payload types). */
       int n = 0;
-      for (int k = 0; k < sec->n_codecs; k++)
-        if (sb_sdp_media_codec_by_pt(m, sec->codecs[k].pt)) sec->codecs[n++] = sec->codecs[k];
+      for (int k = 0; k < sec->n_codecs; k++) {
+        if (!sb_sdp_media_codec_by_pt(m, sec->codecs[k].pt)) continue;
+        sb_codec *c = &sec->codecs[n++];
+        *c = sec->codecs[k];
+        guint rtx = 0;
+        if (c->rtx_pt && (sb_sdp_media_find_rtx(m, c->pt, &rtx) != SB_OK || rtx != c->rtx_pt))
+          c->rtx_pt = 0; /* the browser did not take RTX for it */
+      }
       sec->n_codecs = n;
       if (!n) sec->sending = false;
     } else {
@@ -518,6 +538,18 @@ const sb_codec *sb_msection_codec(const sb_msection *sec, uint8_t pt) {
   return NULL;
 }
 
+const sb_codec *sb_msection_codec_for_rtx(const sb_msection *sec, uint8_t rtx_pt) {
+  for (int i = 0; rtx_pt && i < sec->n_codecs; i++)
+    if (sec->codecs[i].rtx_pt == rtx_pt) return &sec->codecs[i];
+  return NULL;
+}
+
+bool sb_msection_has_tcc(const sb_msection *sec) {
+  for (int i = 0; i < sec->n_codecs; i++)
+    if (sec->codecs[i].fb_tcc) return true;
+  return false;
+}
+
 uint8_t sb_msection_ext_id(const sb_msection *sec, sb_ext_kind k) {
   for (int i = 0; i < sec->n_exts; i++)
     if (sec->exts[i].kind == k) return sec->exts[i].id;
@@ -527,7 +559,7 @@ uint8_t sb_msection_ext_id(const sb_msection *sec, sb_ext_kind k) {
 void sb_session_ext_map(const sb_msection *from, const sb_msection *to, uint8_t map[256]) {
   memset(map, 0, 256);
   for (int i = 0; i < from->n_exts; i++) {
-    if (from->exts[i].kind == SB_EXT_MID) continue;
+    if (from->exts[i].kind == SB_EXT_MID || from->exts[i].kind == SB_EXT_TRANSPORT_CC) continue;
     map[from->exts[i].id] = sb_msection_ext_id(to, from->exts[i].kind);
   }
 }
@@ -557,6 +589,12 @@ void sb_session_pt_map(const sb_msection *from, const sb_msection *to, uint8_t m
 
 /* ---- writing ---- */
 
+static bool section_has_rtx(const sb_msection *sec) {
+  for (int i = 0; i < sec->n_codecs; i++)
+    if (sec->codecs[i].rtx_pt) return true;
+  return false;
+}
+
 static void write_codecs(sb_sdp_media *m, const sb_msection *sec) {
   for (int i = 0; i < sec->n_codecs; i++) {
     const sb_codec *c = &sec->codecs[i];
@@ -567,6 +605,15 @@ static void write_codecs(sb_sdp_media *m, const sb_msection *sec) {
     if (c->fb_fir) sb_sdp_codec_add_rtcp_fb(sc, "ccm", "fir");
     if (c->fb_nack) sb_sdp_codec_add_rtcp_fb(sc, "nack", NULL);
     if (c->fb_pli) sb_sdp_codec_add_rtcp_fb(sc, "nack", "pli");
+    if (c->fb_tcc) sb_sdp_codec_add_rtcp_fb(sc, "transport-cc", NULL);
+  }
+  /* RTX payload types after the media ones, as browsers write them. */
+  for (int i = 0; i < sec->n_codecs; i++) {
+    const sb_codec *c = &sec->codecs[i];
+    if (!c->rtx_pt) continue;
+    char apt[16];
+    g_snprintf(apt, sizeof apt, "apt=%u", c->pt);
+    sb_sdp_media_add_codec(m, c->rtx_pt, "rtx", c->clock_rate, 0, apt);
   }
 }
 
@@ -632,10 +679,19 @@ static int write_description(sb_session *s, bool offer, guint n_sections, GStrin
     write_codecs(m, sec);
     if (sec->sending) {
       sb_sdp_media_add_msid(m, sec->stream_id, sec->track_id);
-      sb_sdp_media_add_ssrc(m, sec->local_ssrc, "cname", s->cname);
       char msid[2 * SB_SESSION_ID_LEN + 2];
       g_snprintf(msid, sizeof msid, "%s %s", sec->stream_id, sec->track_id);
+      bool rtx = sec->local_rtx_ssrc && section_has_rtx(sec);
+      if (rtx) {
+        const guint32 fid[2] = {sec->local_ssrc, sec->local_rtx_ssrc};
+        sb_sdp_media_add_ssrc_group(m, "FID", fid, 2);
+      }
+      sb_sdp_media_add_ssrc(m, sec->local_ssrc, "cname", s->cname);
       sb_sdp_media_add_ssrc(m, sec->local_ssrc, "msid", msid);
+      if (rtx) {
+        sb_sdp_media_add_ssrc(m, sec->local_rtx_ssrc, "cname", s->cname);
+        sb_sdp_media_add_ssrc(m, sec->local_rtx_ssrc, "msid", msid);
+      }
     }
     for (guint k = 0; k < s->candidates->len; k++) {
       const char *text = s->candidates->pdata[k];

@@ -18,8 +18,11 @@
  * preference, keeping the browser's payload type numbers and fmtp. A send
  * section offers the browser's own payload types for the codecs the source
  * track can send, so payload types never collide inside the BUNDLE group.
- * Header extensions: mid, abs-send-time, audio level, video orientation and
- * toffset, with the browser's ids.
+ * RTX (RFC 4588): a video codec keeps the RTX payload type the browser pairs
+ * with it (apt=), and a send section announces an RTX SSRC in an FID group.
+ * Header extensions: mid, abs-send-time, audio level, video orientation,
+ * toffset and transport-wide-cc, with the browser's ids; mid and the
+ * transport-wide sequence number are per leg and never forwarded.
  *
  * The server is ICE-lite (or full ICE). It is the DTLS server (answers
  * a=setup:passive) unless the browser's first offer says setup:passive, in
@@ -44,6 +47,7 @@ typedef enum {
   SB_EXT_AUDIO_LEVEL,
   SB_EXT_VIDEO_ORIENTATION,
   SB_EXT_TOFFSET,
+  SB_EXT_TRANSPORT_CC, /* transport-wide sequence number: ours per leg, never forwarded */
   SB_EXT_COUNT
 } sb_ext_kind;
 
@@ -57,6 +61,8 @@ typedef struct {
   uint8_t channels;
   char fmtp[256];
   bool fb_nack, fb_pli, fb_fir, fb_remb;
+  bool fb_tcc;    /* rtcp-fb transport-cc */
+  uint8_t rtx_pt; /* its RFC 4588 RTX payload type (apt=pt), 0: none */
 } sb_codec;
 
 typedef struct {
@@ -82,6 +88,7 @@ typedef struct {
   uint32_t remote_rtx_ssrc;
   /* Send side (ours): the SSRC we send with and the msid we announce. */
   uint32_t local_ssrc;
+  uint32_t local_rtx_ssrc; /* announced with an FID group when a codec has RTX; 0: none */
   char stream_id[SB_SESSION_ID_LEN];
   char track_id[SB_SESSION_ID_LEN];
   bool sending;  /* a source is bound */
@@ -120,6 +127,9 @@ sb_session *sb_session_new(const char *ice_ufrag, const char *ice_pwd, const cha
                            bool ice_lite, uint64_t sess_id);
 void sb_session_free(sb_session *s);
 void sb_session_add_local_candidate(sb_session *s, const char *candidate);
+/* Our new ICE credentials after an ICE restart (copied): the answer being
+ * written and every later description carry them. */
+void sb_session_set_local_ice(sb_session *s, const char *ice_ufrag, const char *ice_pwd);
 
 /* Applies the browser's offer. On failure returns SB_EINVAL (malformed or
  * inconsistent with the session: reordered or vanished m-lines, missing ICE
@@ -153,6 +163,10 @@ sb_msection *sb_session_find_mid(const sb_session *s, const char *mid);
 sb_msection *sb_session_find_remote_ssrc(const sb_session *s, uint32_t ssrc);
 /* The codec with this payload type in a section, or NULL. */
 const sb_codec *sb_msection_codec(const sb_msection *sec, uint8_t pt);
+/* The codec whose RTX payload type is rtx_pt, or NULL. */
+const sb_codec *sb_msection_codec_for_rtx(const sb_msection *sec, uint8_t rtx_pt);
+/* true when any codec of the section asks for rtcp-fb `transport-cc`. */
+bool sb_msection_has_tcc(const sb_msection *sec);
 /* The negotiated id of an extension in a section, 0 if not negotiated. */
 uint8_t sb_msection_ext_id(const sb_msection *sec, sb_ext_kind k);
 

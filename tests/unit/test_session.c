@@ -71,18 +71,28 @@ static void test_answer_chromium(void) {
   sb_sdp_codec *opus = au->codecs->pdata[0];
   g_assert_cmpuint(opus->pt, ==, 111);
   g_assert_cmpstr(opus->name, ==, "opus");
-  /* Video: VP8 first (Chromium's 96), then VP9, H.264 (pm 1), AV1; no RTX. */
+  /* Video: VP8 first (Chromium's 96), then VP9, H.264 (pm 1), AV1, each
+   * with the RTX payload type Chromium paired with it (VP8: 97). */
   sb_sdp_codec *first = vi->codecs->pdata[0];
   g_assert_cmpstr(first->name, ==, "VP8");
   g_assert_cmpuint(first->pt, ==, 96);
-  g_assert_null(sb_sdp_media_find_codec(vi, "rtx"));
+  guint rtx_pt = 0;
+  g_assert_cmpint(sb_sdp_media_find_rtx(vi, 96, &rtx_pt), ==, SB_OK);
+  g_assert_cmpuint(rtx_pt, ==, 97);
+  for (guint i = 0; i < vi->codecs->len; i++) {
+    sb_sdp_codec *c = vi->codecs->pdata[i];
+    if (!g_ascii_strcasecmp(c->name, "rtx")) continue;
+    g_assert_cmpint(sb_sdp_media_find_rtx(vi, c->pt, &rtx_pt), ==, SB_OK);
+    g_assert_nonnull(sb_sdp_media_codec_by_pt(vi, rtx_pt));
+  }
   g_assert_null(sb_sdp_media_find_codec(vi, "red"));
   for (guint i = 0; i < vi->codecs->len; i++) {
     sb_sdp_codec *c = vi->codecs->pdata[i];
     if (!g_ascii_strcasecmp(c->name, "H264"))
       g_assert_cmpuint(sb_sdp_h264_packetization_mode(c->fmtp), ==, 1);
   }
-  /* Extensions: the browser's ids, transport-cc left out. */
+  /* Extensions: the browser's ids, transport-cc included (we send
+   * feedback), and its rtcp-fb on the codecs. */
   guint id = 0;
   g_assert_cmpint(sb_sdp_find_extmap(a, au, "urn:ietf:params:rtp-hdrext:ssrc-audio-level", &id), ==,
                   SB_OK);
@@ -90,7 +100,12 @@ static void test_answer_chromium(void) {
   g_assert_cmpint(
       sb_sdp_find_extmap(
           a, au, "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01", &id),
-      ==, SB_ENOTFOUND);
+      ==, SB_OK);
+  g_assert_cmpuint(id, ==, 3);
+  bool tcc = false;
+  for (guint i = 0; i < first->rtcp_fbs->len; i++)
+    tcc |= !strcmp(((sb_sdp_rtcp_fb *)first->rtcp_fbs->pdata[i])->type, "transport-cc");
+  g_assert_true(tcc);
   /* What the browser sends: its SSRCs were read from the offer. */
   sb_msection *sec = sb_session_find_mid(s, "0");
   g_assert_cmpuint(sec->remote_ssrc, ==, 3508579120u);

@@ -246,7 +246,7 @@ static void test_sdp_switchboard(void) {
   g_assert_cmpuint(sp.pt, ==, 111);
   g_assert_cmpuint(sp.ext_mid, ==, 4);
   g_assert_cmpuint(sp.ext_abs, ==, 2);
-  g_assert_cmpuint(sp.ext_twcc, ==, 0); /* Switchboard does not negotiate it */
+  g_assert_cmpuint(sp.ext_twcc, ==, 3); /* Switchboard sends congestion feedback */
   sb_lg_sdp_send_params(s, SB_LG_TRACK_VIDEO, &sp);
   g_assert_true(sp.active);
   g_assert_cmpuint(sp.pt, ==, 96);

@@ -145,7 +145,8 @@ export async function run(name, body, { timeoutMs = 150000 } = {}) {
       t.comment(`cleanup: ${err?.message || err}`);
     }
   }
-  fs.rmSync(tmp, { recursive: true, force: true });
+  if (process.env.SB_E2E_KEEP) t.comment(`kept ${tmp} (SB_E2E_KEEP)`);
+  else fs.rmSync(tmp, { recursive: true, force: true });
   t.comment(`${name}: ${t.n - t.failed}/${t.n} passed in ${(elapsed() / 1000).toFixed(1)} s`);
   t.done();
 }
@@ -784,4 +785,77 @@ export class RawWs {
       this.sock.end();
     }
   }
+}
+
+// ---------------------------------------------------------------------------
+// ICE: descriptions on the wire, the selected candidate pair
+
+/** The first a=ice-ufrag of an SDP, or null. */
+export function sdpUfrag(sdp) {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp || '')?.[1] ?? null;
+}
+
+/**
+ * Starts recording the SDP of every offer and answer the page sends and receives
+ * on its current WebSocket (sb._ws), in window.sbSdp as {dir: 'out'|'in', type,
+ * sdp, t}. Works on Playwright and Puppeteer pages alike.
+ */
+export async function recordSdp(p) {
+  await p.page.evaluate(() => {
+    const ws = window.sb._ws;
+    window.sbSdp = window.sbSdp || [];
+    if (!ws || ws.sbSdpSpy) return;
+    ws.sbSdpSpy = true;
+    const note = (dir, data) => {
+      try {
+        const m = JSON.parse(data);
+        if (m.type === 'offer' || m.type === 'answer') window.sbSdp.push({ dir, type: m.type, sdp: m.sdp, t: performance.now() });
+      } catch {
+        // not JSON: not ours to record
+      }
+    };
+    const send = ws.send.bind(ws);
+    ws.send = (data) => {
+      note('out', data);
+      return send(data);
+    };
+    ws.addEventListener('message', (ev) => note('in', ev.data));
+  });
+}
+
+/** The descriptions recorded by recordSdp(): [{dir, type, sdp, t}]. */
+export function recordedSdp(p) {
+  return p.page.evaluate(() => window.sbSdp || []);
+}
+
+/**
+ * The page's ICE state and selected candidate pair (from getStats()):
+ * { ice, signaling, pairId, localPort, localUfrag, remote, bytesSent, bytesReceived }
+ * (localUfrag is the local candidate's usernameFragment where the browser reports it).
+ */
+export function selectedPair(p) {
+  return p.page.evaluate(async () => {
+    const pc = window.sb.pc;
+    if (!pc) return null;
+    const stats = await pc.getStats();
+    let transport = null;
+    stats.forEach((s) => {
+      if (s.type === 'transport') transport = s;
+    });
+    let pair = transport?.selectedCandidatePairId ? stats.get(transport.selectedCandidatePairId) : null;
+    if (!pair) {
+      // Firefox: no selectedCandidatePairId; the pair marked selected (or nominated and succeeded).
+      stats.forEach((s) => {
+        if (s.type === 'candidate-pair' && (s.selected || (s.nominated && s.state === 'succeeded')) && !pair) pair = s;
+      });
+    }
+    const local = pair ? stats.get(pair.localCandidateId) : null;
+    const remote = pair ? stats.get(pair.remoteCandidateId) : null;
+    return {
+      ice: pc.iceConnectionState, signaling: pc.signalingState, pairId: pair?.id ?? null,
+      localPort: local?.port ?? null, localUfrag: local?.usernameFragment ?? null,
+      remote: remote ? `${remote.address ?? remote.ip}:${remote.port}` : null,
+      bytesSent: pair?.bytesSent ?? 0, bytesReceived: pair?.bytesReceived ?? 0,
+    };
+  });
 }
