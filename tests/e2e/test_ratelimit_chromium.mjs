@@ -1,9 +1,10 @@
 // test_ratelimit_chromium.mjs - a one-to-one call (duo room, two Chromium
 // pages, fake camera at 640x480, 20 fps) through the impairment relay
-// (lib/impair_relay.py, 25 ms one way, no loss). After a warm-up it limits
+// (lib/impair_relay.py, 25 ms one way, no loss). After a 20 s warm-up (the
+// senders' estimates ramp up from the transport-wide feedback) it limits
 // every participant's link to the server, both ways, with the relay's token
-// bucket (per client: 300 kbit/s, 4000-byte burst, 200 ms queue, like
-// `tbf rate 300kbit burst 32kbit latency 200ms`), then lifts the limit. It
+// bucket (per client: 150 kbit/s, 4000-byte burst, 200 ms queue, like
+// `tbf rate 150kbit burst 32kbit latency 200ms`), then lifts the limit. It
 // checks what bandwidth feedback must achieve: under the limit each sender's
 // estimate (candidate-pair availableOutgoingBitrate) and encoder target
 // (outbound-rtp targetBitrate) fall below 1.5x the limit within 15 s, the video
@@ -19,8 +20,8 @@
 // leg, as an access link would.
 //
 //   SB_BUILDDIR=build/test node tests/e2e/test_ratelimit_chromium.mjs
-// SB_QUALITY_RATE_KBIT (300), SB_QUALITY_RATE_DIR (both, up or down),
-// SB_QUALITY_WARMUP_S (15), SB_QUALITY_LIMIT_S (30), SB_QUALITY_RECOVER_S (30),
+// SB_QUALITY_RATE_KBIT (150), SB_QUALITY_RATE_DIR (both, up or down),
+// SB_QUALITY_WARMUP_S (20), SB_QUALITY_LIMIT_S (30), SB_QUALITY_RECOVER_S (30),
 // SB_QUALITY_DELAY_MS (25) change the scenario.
 import { checkMedia, launchBrowser, openParticipant, run, sleep } from './lib/harness.mjs';
 import {
@@ -28,9 +29,9 @@ import {
 } from './lib/quality.mjs';
 
 const env = (k, d) => (process.env[k] !== undefined && process.env[k] !== '' ? Number(process.env[k]) : d);
-const LIMIT = env('SB_QUALITY_RATE_KBIT', 300);
+const LIMIT = env('SB_QUALITY_RATE_KBIT', 150);
 const DIR = process.env.SB_QUALITY_RATE_DIR || 'both';
-const WARMUP_S = env('SB_QUALITY_WARMUP_S', 15);
+const WARMUP_S = env('SB_QUALITY_WARMUP_S', 20);
 const LIMIT_S = env('SB_QUALITY_LIMIT_S', 30);
 const RECOVER_S = env('SB_QUALITY_RECOVER_S', 30);
 const DELAY_MS = env('SB_QUALITY_DELAY_MS', 25);
