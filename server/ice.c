@@ -51,6 +51,13 @@ int sb_ice_set_remote_credentials(sb_ice *ice, const char *ufrag, const char *pw
   return ice->ops->set_remote_credentials(ice, ufrag, pwd);
 }
 
+int sb_ice_restart(sb_ice *ice, const char *ufrag, const char *pwd, bool new_local) {
+  if (!sb_ice_lite_valid_chars(ufrag, 4, 256) || !sb_ice_lite_valid_chars(pwd, 22, 256))
+    return SB_EINVAL;
+  if (!ice->gathered) return SB_ESTATE;
+  return ice->ops->restart(ice, ufrag, pwd, new_local);
+}
+
 /* A decimal of 1..digits digits, no sign, within max. */
 static bool parse_uint(const char *s, size_t digits, guint64 max, guint64 *out) {
   size_t n = strlen(s);

@@ -106,7 +106,7 @@ sb_ice *sb_ice_new(GMainContext *ctx, const sb_ice_config *cfg, const sb_ice_cal
 void sb_ice_free(sb_ice *ice);
 
 /* The local ufrag and password (random), borrowed: valid until
- * sb_ice_free(). */
+ * sb_ice_free() or the next sb_ice_restart(). */
 void sb_ice_local_credentials(const sb_ice *ice, const char **ufrag, const char **pwd);
 
 /* Gathers the local candidates: on_candidate for each, then NULL. With host
@@ -119,6 +119,22 @@ int sb_ice_gather(sb_ice *ice);
 /* The peer's ufrag (4..256) and password (22..256) of ice-chars
  * (RFC 8839). SB_EINVAL when malformed. */
 int sb_ice_set_remote_credentials(sb_ice *ice, const char *ufrag, const char *pwd);
+
+/* ICE restart (RFC 8445 section 9): the peer's new ufrag and password
+ * (4..256 and 22..256 ice-chars). With new_local the agent takes new local
+ * credentials too (sb_ice_local_credentials() gives them, for the answer to
+ * the peer's restarting offer); without, it keeps its own (the peer
+ * restarted in its answer to an offer of ours, which carried them).
+ * Make before break: the state stays as it is (connected) and data keeps
+ * going over the pair in use until the new generation's checks succeed,
+ * then over the pair they selected. Remote candidates given before belong
+ * to the old generation: give the new ones with sb_ice_add_remote_candidate()
+ * afterwards. Lite: checks with the old credentials are answered until the
+ * first valid one with the new, and refused after it. Credentials equal to
+ * the current ones (and new_local false) change nothing. SB_EINVAL for
+ * malformed credentials (nothing changes), SB_ESTATE before sb_ice_gather()
+ * or after on_failed, SB_EIO when libnice refuses. */
+int sb_ice_restart(sb_ice *ice, const char *ufrag, const char *pwd, bool new_local);
 
 /* One remote candidate, "candidate:..." (an "a=" prefix is accepted).
  * NULL or "" ends the remote candidates. SB_EINVAL for an unparseable string

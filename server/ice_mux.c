@@ -25,6 +25,9 @@ typedef struct {
   sb_ice_callbacks cb;
   void *user;
   sb_ice_lite lite;
+  /* Local ufrags registered with the mux: the current one, the previous
+   * generation's during a restart, and one being replaced. */
+  char ufrags[3][UFRAG_LEN + 1];
   char *public_ip;
   unsigned timeout_ms;
   sb_ice_state state;
@@ -98,6 +101,36 @@ static void watchdog_fired(void *data) {
 
 static const sb_udp_mux_handler mux_handler;
 
+/* Registers a new random local ufrag (into *out) with the mux. */
+static bool register_ufrag(mux_ice *ice, char out[UFRAG_LEN + 1]) {
+  int slot = -1;
+  for (int k = 0; k < 3 && slot < 0; k++)
+    if (!ice->ufrags[k][0]) slot = k;
+  if (slot < 0) return false;
+  for (int tries = 0; tries < 16; tries++) {
+    sb_net_random_ice_chars(out, UFRAG_LEN);
+    if (sb_udp_mux_add_ufrag(ice->mux, out, &mux_handler, ice) == SB_OK) {
+      memcpy(ice->ufrags[slot], out, UFRAG_LEN + 1);
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Drops the mux's routes for local ufrags the agent no longer accepts
+ * (all of them once freed). */
+static void sync_ufrags(mux_ice *ice) {
+  for (int k = 0; k < 3; k++) {
+    const char *u = ice->ufrags[k];
+    if (!u[0]) continue;
+    bool keep = !ice->freed && (!strcmp(u, ice->lite.ufrag) ||
+                                (ice->lite.restarting && !strcmp(u, ice->lite.old_ufrag)));
+    if (keep) continue;
+    sb_udp_mux_remove_ufrag(ice->mux, u);
+    memset(ice->ufrags[k], 0, sizeof ice->ufrags[k]);
+  }
+}
+
 static void on_mux_stun(void *user, const uint8_t *data, size_t len, const sb_stun_msg *m,
                         const sb_stun_addr *from) {
   mux_ice *ice = user;
@@ -109,7 +142,10 @@ static void on_mux_stun(void *user, const uint8_t *data, size_t len, const sb_st
   if (res.response_len) sb_udp_mux_send(ice->mux, from, resp, res.response_len);
   if (rc != SB_OK) return;
   ice->last_rx = now;
+  if (res.restarted) sync_ufrags(ice); /* the old generation's ufrag goes */
   if (res.evicted) sb_udp_mux_unbind_addr(ice->mux, &res.evicted_addr, ice);
+  for (unsigned k = 0; k < res.n_forgotten; k++)
+    sb_udp_mux_unbind_addr(ice->mux, &res.forgotten[k], ice);
   if (res.added) sb_udp_mux_bind_addr(ice->mux, from, &mux_handler, ice);
   if (ice->state != SB_ICE_CONNECTED) {
     enter(ice);
@@ -150,12 +186,10 @@ sb_ice *sb_ice_mux_new(GMainContext *ctx, const sb_ice_config *cfg, const sb_ice
   ice->watchdog = sb_timer_new(ice->ctx, watchdog_fired, ice);
   char ufrag[UFRAG_LEN + 1], pwd[PWD_LEN + 1];
   sb_net_random_ice_chars(pwd, PWD_LEN);
-  for (int tries = 0; tries < 16 && !ice->registered; tries++) {
-    sb_net_random_ice_chars(ufrag, UFRAG_LEN);
-    ice->registered = sb_udp_mux_add_ufrag(ice->mux, ufrag, &mux_handler, ice) == SB_OK;
-  }
+  ice->registered = register_ufrag(ice, ufrag);
   if (!ice->registered || sb_ice_lite_init(&ice->lite, ufrag, pwd) < 0) {
-    if (ice->registered) sb_udp_mux_remove_ufrag(ice->mux, ufrag);
+    ice->freed = true;
+    sync_ufrags(ice);
     destroy(ice);
     return NULL;
   }
@@ -173,7 +207,7 @@ static void mux_free(sb_ice *base) {
   ice->freed = true;
   stop_watchdog(ice);
   unbind_all(ice);
-  sb_udp_mux_remove_ufrag(ice->mux, ice->lite.ufrag);
+  sync_ufrags(ice); /* freed: removes them all */
   if (ice->depth == 0) destroy(ice);
 }
 
@@ -206,8 +240,28 @@ static int mux_set_remote_credentials(sb_ice *base, const char *ufrag, const cha
   mux_ice *ice = (mux_ice *)base;
   (void)pwd; /* a lite agent sends no checks: only the browser's ufrag matters */
   if (ice->freed) return SB_ESTATE;
+  if (!sb_ice_lite_valid_chars(ufrag, 4, SB_ICE_UFRAG_MAX)) return SB_EINVAL;
   if (ice->lite.remote_ufrag[0] && strcmp(ice->lite.remote_ufrag, ufrag) != 0) unbind_all(ice);
-  return sb_ice_lite_set_remote(&ice->lite, ufrag);
+  int rc = sb_ice_lite_set_remote(&ice->lite, ufrag);
+  sync_ufrags(ice); /* a restart under way ended */
+  return rc;
+}
+
+static int mux_restart(sb_ice *base, const char *ufrag, const char *pwd, bool new_local) {
+  mux_ice *ice = (mux_ice *)base;
+  (void)pwd; /* as for set_remote_credentials */
+  if (ice->freed || ice->failed) return SB_ESTATE;
+  char lufrag[UFRAG_LEN + 1], lpwd[PWD_LEN + 1];
+  if (new_local) {
+    sb_net_random_ice_chars(lpwd, PWD_LEN);
+    if (!register_ufrag(ice, lufrag)) return SB_EIO;
+  }
+  int rc =
+      sb_ice_lite_restart(&ice->lite, new_local ? lufrag : NULL, new_local ? lpwd : NULL, ufrag);
+  /* Routes for ufrags no longer accepted go: a restart that replaced one
+   * still under way, or the new one if it was refused. */
+  sync_ufrags(ice);
+  return rc;
 }
 
 static int mux_add_remote_candidate(sb_ice *base, const char *candidate) {
@@ -263,6 +317,7 @@ static const sb_ice_ops mux_ops = {
     .local_credentials = mux_local_credentials,
     .gather = mux_gather,
     .set_remote_credentials = mux_set_remote_credentials,
+    .restart = mux_restart,
     .add_remote_candidate = mux_add_remote_candidate,
     .send = mux_send,
     .tx_buffer = mux_tx_buffer,

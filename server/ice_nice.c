@@ -25,13 +25,18 @@ typedef struct {
   sb_ice_callbacks cb;
   void *user;
   char *ufrag, *pwd;
-  char *public_ip; /* normalised, or NULL */
+  char *remote_ufrag, *remote_pwd; /* as last set, or NULL */
+  char *public_ip;                 /* normalised, or NULL */
   guint public_version;
   unsigned timeout_ms;
 
   NiceComponentState nice_state;
   sb_ice_state state;
   bool gathered, was_connected, failed, freed;
+  /* An ICE restart of a connected agent is under way: libnice reports
+   * GATHERING/CONNECTING while the selected pair still carries data, so we
+   * stay CONNECTED until its new checks end (CONNECTED/READY, or FAILED). */
+  bool restarting;
   int depth;         /* user callbacks running (sb_ice_free defers inside one) */
   gint64 bad_since;  /* when libnice entered FAILED/DISCONNECTED */
   gint64 last_recv;  /* last data packet, or when connected */
@@ -138,6 +143,12 @@ static void on_nice_state(NiceAgent *agent, guint stream, guint component, guint
   gint64 now = g_get_monotonic_time();
   if (is_bad(s) && !is_bad(old)) ice->bad_since = now;
   sb_ice_state mapped = map_state(ice, s);
+  if (ice->restarting) {
+    if (mapped == SB_ICE_CONNECTED || s == NICE_COMPONENT_STATE_FAILED)
+      ice->restarting = false;
+    else if (!is_bad(s))
+      mapped = SB_ICE_CONNECTED; /* the old pair still carries data */
+  }
   if (mapped == SB_ICE_CONNECTED && ice->state != SB_ICE_CONNECTED) {
     ice->was_connected = true;
     ice->last_recv = now;
@@ -184,6 +195,8 @@ static void destroy(nice_ice *ice) {
   g_main_context_unref(ice->ctx);
   g_free(ice->ufrag);
   g_free(ice->pwd);
+  g_free(ice->remote_ufrag);
+  g_free(ice->remote_pwd);
   g_free(ice->public_ip);
   g_free(ice);
 }
@@ -282,7 +295,41 @@ static int nice_gather(sb_ice *base) {
 static int nice_set_remote_credentials(sb_ice *base, const char *ufrag, const char *pwd) {
   nice_ice *ice = (nice_ice *)base;
   if (ice->freed) return SB_ESTATE;
-  return nice_agent_set_remote_credentials(ice->agent, ice->stream, ufrag, pwd) ? SB_OK : SB_EIO;
+  if (!nice_agent_set_remote_credentials(ice->agent, ice->stream, ufrag, pwd)) return SB_EIO;
+  g_free(ice->remote_ufrag);
+  g_free(ice->remote_pwd);
+  ice->remote_ufrag = g_strdup(ufrag);
+  ice->remote_pwd = g_strdup(pwd);
+  return SB_OK;
+}
+
+/* libnice's restart (RFC 8445 9: new local credentials, remote candidates
+ * dropped except the selected pair's, which keeps carrying data until the
+ * new checks select a pair). Keeping our credentials means putting the old
+ * ones back. */
+static int nice_restart(sb_ice *base, const char *ufrag, const char *pwd, bool new_local) {
+  nice_ice *ice = (nice_ice *)base;
+  if (ice->freed || ice->failed) return SB_ESTATE;
+  if (!new_local && !g_strcmp0(ufrag, ice->remote_ufrag) && !g_strcmp0(pwd, ice->remote_pwd))
+    return SB_OK;
+  ice->restarting = ice->state == SB_ICE_CONNECTED;
+  if (!nice_agent_restart_stream(ice->agent, ice->stream)) {
+    ice->restarting = false;
+    return SB_EIO;
+  }
+  if (new_local) {
+    g_free(ice->ufrag);
+    g_free(ice->pwd);
+    ice->ufrag = ice->pwd = NULL;
+    if (!nice_agent_get_local_credentials(ice->agent, ice->stream, &ice->ufrag, &ice->pwd)) {
+      ice->ufrag = g_strdup("");
+      ice->pwd = g_strdup("");
+      return SB_EIO;
+    }
+  } else if (!nice_agent_set_local_credentials(ice->agent, ice->stream, ice->ufrag, ice->pwd)) {
+    return SB_EIO;
+  }
+  return nice_set_remote_credentials(base, ufrag, pwd);
 }
 
 static int nice_add_remote_candidate(sb_ice *base, const char *candidate) {
@@ -343,6 +390,7 @@ static const sb_ice_ops nice_ops = {
     .local_credentials = nice_local_credentials,
     .gather = nice_gather,
     .set_remote_credentials = nice_set_remote_credentials,
+    .restart = nice_restart,
     .add_remote_candidate = nice_add_remote_candidate,
     .send = nice_send,
     .get_state = nice_get_state,

@@ -12,6 +12,8 @@ typedef struct {
   void (*local_credentials)(const sb_ice *ice, const char **ufrag, const char **pwd);
   int (*gather)(sb_ice *ice);
   int (*set_remote_credentials)(sb_ice *ice, const char *ufrag, const char *pwd);
+  /* credentials checked by ice.c, gathered already */
+  int (*restart)(sb_ice *ice, const char *ufrag, const char *pwd, bool new_local);
   /* candidate: NULL for the end, else checked by sb_ice_check_candidate */
   int (*add_remote_candidate)(sb_ice *ice, const char *candidate);
   int (*send)(sb_ice *ice, const uint8_t *data, size_t len);

@@ -2,13 +2,15 @@
  * libnice) against a plain libnice agent, both in this process on one
  * GMainContext, over 127.0.0.1: connection in lite and full mode, data both
  * ways byte for byte, the disconnect timeout, rejected remote candidates and
- * credentials, NAT 1:1 rewriting and the port range. It sends real UDP, so it runs in its own
- * network namespace: tests/ice/run_ice.sh. */
+ * credentials, NAT 1:1 rewriting and the port range, ICE restarts to a new
+ * client (lite and full, with new or kept local credentials). It sends real UDP, so it runs in its
+ * own network namespace: tests/ice/run_ice.sh. */
 #include <gio/gio.h>
 #include <nice/agent.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/stun.h"
 #include "ice.h"
 #include "udp_mux.h"
 
@@ -37,6 +39,7 @@ typedef struct {
   /* traffic: the server receives from the client and the other way round */
   unsigned n_packets, to_srv_sent, to_srv_got, to_cli_sent, to_cli_got, bad;
   guint8 srv_seen[MAX_PACKETS], cli_seen[MAX_PACKETS];
+  GSocket *probe; /* a UDP socket of the test's own, for hand-made checks */
 } fixture;
 
 /* ---- packets: seq in bytes 1..4, the rest a pattern of (seq, index) ---- */
@@ -150,6 +153,15 @@ static fixture *fixture_new(void) {
   g_assert_cmpint(
       sb_udp_mux_new(f->ctx, "127.0.0.1", MUX_PORT_MIN, MUX_PORT_MAX, &test_mux, why, sizeof why),
       ==, SB_OK);
+  f->probe =
+      g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  g_assert_nonnull(f->probe);
+  g_socket_set_blocking(f->probe, FALSE);
+  GInetAddress *ip = g_inet_address_new_from_string("127.0.0.1");
+  GSocketAddress *any = g_inet_socket_address_new(ip, 0);
+  g_assert_true(g_socket_bind(f->probe, any, FALSE, NULL));
+  g_object_unref(any);
+  g_object_unref(ip);
   return f;
 }
 
@@ -177,6 +189,7 @@ static void fixture_free(fixture *f) {
   sb_udp_mux_free(test_mux);
   test_mux = NULL;
   g_ptr_array_unref(f->srv_cands);
+  g_object_unref(f->probe);
   g_main_context_pop_thread_default(f->ctx);
   g_main_context_unref(f->ctx);
   g_free(f);
@@ -307,6 +320,185 @@ static void connect_traffic_disconnect(bool lite, unsigned n) {
 
 static void test_lite(void) { connect_traffic_disconnect(true, MAX_PACKETS); }
 static void test_full(void) { connect_traffic_disconnect(false, 100); }
+
+/* ---- ICE restart ---- */
+
+/* Hands the client the server's (new) credentials and candidates and the
+ * server the client's candidates, after sb_ice_restart(). */
+static void exchange_after_restart(fixture *f) {
+  const char *ufrag, *pwd;
+  sb_ice_local_credentials(f->srv, &ufrag, &pwd);
+  g_assert_true(nice_agent_set_remote_credentials(f->cli, f->cli_stream, ufrag, pwd));
+  GSList *rc = NULL;
+  for (guint i = 0; i < f->srv_cands->len; i++) {
+    char *sdp = g_strconcat("a=", (char *)f->srv_cands->pdata[i], NULL);
+    rc = g_slist_append(rc, nice_agent_parse_remote_candidate_sdp(f->cli, f->cli_stream, sdp));
+    g_free(sdp);
+  }
+  g_assert_cmpint(nice_agent_set_remote_candidates(f->cli, f->cli_stream, 1, rc), >=, 1);
+  g_slist_free_full(rc, (GDestroyNotify)nice_candidate_free);
+  GSList *lc = nice_agent_get_local_candidates(f->cli, f->cli_stream, 1);
+  for (GSList *l = lc; l; l = l->next) {
+    char *sdp = nice_agent_generate_local_candidate_sdp(f->cli, l->data);
+    g_assert_cmpint(sb_ice_add_remote_candidate(f->srv, sdp), ==, SB_OK);
+    g_free(sdp);
+  }
+  g_slist_free_full(lc, (GDestroyNotify)nice_candidate_free);
+  g_assert_cmpint(sb_ice_add_remote_candidate(f->srv, NULL), ==, SB_OK);
+}
+
+/* "127.0.0.1:<port>" of the client's host candidate. */
+static char *client_address(fixture *f) {
+  GSList *lc = nice_agent_get_local_candidates(f->cli, f->cli_stream, 1);
+  g_assert_nonnull(lc);
+  NiceCandidate *c = lc->data;
+  char *text = g_strdup_printf("127.0.0.1:%u", nice_address_get_port(&c->addr));
+  g_slist_free_full(lc, (GDestroyNotify)nice_candidate_free);
+  return text;
+}
+
+static char selected_want[64];
+
+static bool connected_to_wanted(fixture *f) {
+  char l[64], r[64];
+  return both_connected(f) && sb_ice_selected_pair(f->srv, l, sizeof l, r, sizeof r) == SB_OK &&
+         !strcmp(r, selected_want);
+}
+
+static bool probe_readable(fixture *f) {
+  return g_socket_condition_check(f->probe, G_IO_IN) & G_IO_IN;
+}
+
+/* A Binding request from the test's own socket with USERNAME `user`,
+ * signed with `pwd`. Returns the answer's STUN type, 0 when none came
+ * within 300 ms. */
+static int probe_check(fixture *f, const char *user, const char *pwd) {
+  uint8_t buf[512], txid[SB_STUN_TXID_LEN];
+  for (size_t i = 0; i < sizeof txid; i++)
+    txid[i] = (uint8_t)g_random_int();
+  sb_stun_writer w;
+  sb_stun_writer_init(&w, buf, sizeof buf, SB_STUN_BINDING_REQUEST, txid);
+  sb_stun_put_bytes(&w, SB_STUN_ATTR_USERNAME, user, strlen(user));
+  sb_stun_put_u32(&w, SB_STUN_ATTR_PRIORITY, 1845501695u);
+  sb_stun_put_u64(&w, SB_STUN_ATTR_ICE_CONTROLLING, 0x1122334455667788ull);
+  sb_stun_put_integrity(&w, (const uint8_t *)pwd, strlen(pwd));
+  sb_stun_put_fingerprint(&w);
+  int n = sb_stun_writer_finish(&w);
+  g_assert_cmpint(n, >, 0);
+  GInetAddress *ip = g_inet_address_new_from_string("127.0.0.1");
+  GSocketAddress *to = g_inet_socket_address_new(ip, sb_udp_mux_port(test_mux));
+  g_assert_cmpint(g_socket_send_to(f->probe, to, (const gchar *)buf, (gsize)n, NULL, NULL), ==, n);
+  g_object_unref(to);
+  g_object_unref(ip);
+  if (!run_until(f, probe_readable, 300)) return 0;
+  gssize got = g_socket_receive(f->probe, (gchar *)buf, sizeof buf, NULL, NULL);
+  sb_stun_msg m;
+  g_assert_cmpint(got, >, 0);
+  g_assert_cmpint(sb_stun_parse(buf, (size_t)got, &m), ==, SB_OK);
+  g_assert_cmpmem(m.txid, SB_STUN_TXID_LEN, txid, SB_STUN_TXID_LEN);
+  return m.type;
+}
+
+/* A connected client is replaced by a new one (new credentials, new port:
+ * a browser that changed network) and the server restarts ICE: taking new
+ * credentials of its own (new_local), or keeping them (the browser
+ * restarted in an answer). The state stays connected, data goes over the
+ * old pair until the new one is up, then over the new one; lite refuses
+ * the old credentials once the new generation was checked. */
+static void restart_to_new_client(bool lite, bool new_local) {
+  fixture *f = fixture_new();
+  sb_ice_config cfg = loopback_config(lite);
+  f->srv = sb_ice_new(f->ctx, &cfg, &srv_cbs, f);
+  g_assert_nonnull(f->srv);
+  client_new(f);
+  exchange(f, false);
+  g_assert_true(run_until(f, both_connected, 5000));
+  f->n_packets = 50;
+  g_assert_true(run_until(f, traffic_done, 10000));
+  g_assert_cmpuint(f->bad, ==, 0);
+  char l[64], before[64];
+  g_assert_cmpint(sb_ice_selected_pair(f->srv, l, sizeof l, before, sizeof before), ==, SB_OK);
+  const char *u, *p;
+  sb_ice_local_credentials(f->srv, &u, &p);
+  char *old_ufrag = g_strdup(u), *old_pwd = g_strdup(p), *old_cli_ufrag = NULL, *old_cli_pwd = NULL;
+  g_assert_true(
+      nice_agent_get_local_credentials(f->cli, f->cli_stream, &old_cli_ufrag, &old_cli_pwd));
+  char *old_user = g_strdup_printf("%s:%s", old_ufrag, old_cli_ufrag);
+
+  /* The old client stays up (its keepalive checks go on) but is no longer
+   * watched. */
+  NiceAgent *old_cli = f->cli;
+  guint old_stream = f->cli_stream;
+  g_signal_handlers_disconnect_by_data(old_cli, f);
+  nice_agent_attach_recv(old_cli, old_stream, 1, f->ctx, NULL, NULL);
+  f->cli = NULL;
+  f->cli_state = NICE_COMPONENT_STATE_DISCONNECTED;
+  f->to_srv_sent = f->to_srv_got = f->to_cli_sent = f->to_cli_got = 0;
+  memset(f->srv_seen, 0, sizeof f->srv_seen);
+  memset(f->cli_seen, 0, sizeof f->cli_seen);
+  client_new(f);
+  char *cufrag, *cpwd, *want = client_address(f);
+  g_strlcpy(selected_want, want, sizeof selected_want);
+  g_assert_cmpstr(want, !=, before);
+  g_assert_true(nice_agent_get_local_credentials(f->cli, f->cli_stream, &cufrag, &cpwd));
+
+  int states = f->srv_states;
+  g_assert_cmpint(sb_ice_restart(f->srv, "ab", cpwd, new_local), ==, SB_EINVAL);
+  g_assert_cmpint(sb_ice_restart(f->srv, cufrag, cpwd, new_local), ==, SB_OK);
+  run_until(f, never, 50);
+  g_assert_cmpint(f->srv_states, ==, states); /* no state change */
+  g_assert_cmpint(sb_ice_get_state(f->srv), ==, SB_ICE_CONNECTED);
+  sb_ice_local_credentials(f->srv, &u, &p);
+  if (new_local) {
+    g_assert_cmpstr(u, !=, old_ufrag);
+    g_assert_cmpstr(p, !=, old_pwd);
+  } else {
+    g_assert_cmpstr(u, ==, old_ufrag);
+    g_assert_cmpstr(p, ==, old_pwd);
+  }
+  char *new_user = g_strdup_printf("%s:%s", u, cufrag), *new_pwd = g_strdup(p);
+  /* Until the new generation is checked, the old pair still carries data. */
+  uint8_t one = 0x80;
+  g_assert_cmpint(sb_ice_send(f->srv, &one, 1), ==, SB_OK);
+  if (lite) /* and the old credentials are still answered */
+    g_assert_cmpint(probe_check(f, old_user, old_pwd), ==, SB_STUN_BINDING_SUCCESS);
+
+  exchange_after_restart(f);
+  g_assert_true(run_until(f, connected_to_wanted, 8000));
+  f->n_packets = 50;
+  g_assert_true(run_until(f, traffic_done, 10000));
+  g_assert_cmpuint(f->bad, ==, 0);
+  g_assert_cmpuint(f->to_srv_got, ==, 50);
+  g_assert_cmpuint(f->to_cli_got, ==, 50);
+  g_assert_cmpint(f->srv_failed, ==, 0);
+  g_assert_cmpint(sb_ice_get_state(f->srv), ==, SB_ICE_CONNECTED);
+  if (lite) {
+    /* The old generation is over: its checks get no success any more (the
+     * probe's address is known, so the agent refuses them: 401), the new
+     * generation's do. */
+    int t = probe_check(f, old_user, old_pwd);
+    g_assert_cmpint(t, !=, SB_STUN_BINDING_SUCCESS);
+    g_assert_cmpint(probe_check(f, new_user, new_pwd), ==, SB_STUN_BINDING_SUCCESS);
+    g_assert_cmpint(probe_check(f, old_user, old_pwd), ==, SB_STUN_BINDING_ERROR);
+  }
+  g_free(want);
+  g_free(cufrag);
+  g_free(cpwd);
+  g_free(old_ufrag);
+  g_free(old_pwd);
+  g_free(old_cli_ufrag);
+  g_free(old_cli_pwd);
+  g_free(old_user);
+  g_free(new_user);
+  g_free(new_pwd);
+  g_object_unref(old_cli);
+  fixture_free(f);
+}
+
+static void test_restart_lite(void) { restart_to_new_client(true, true); }
+static void test_restart_lite_keep_local(void) { restart_to_new_client(true, false); }
+static void test_restart_full(void) { restart_to_new_client(false, true); }
+static void test_restart_full_keep_local(void) { restart_to_new_client(false, false); }
 
 static void test_bad_remote_input(void) {
   static const char *const bad[] = {
@@ -462,6 +654,10 @@ int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/ice/lite/connect-data-disconnect", test_lite);
   g_test_add_func("/ice/full/connect-data-disconnect", test_full);
+  g_test_add_func("/ice/lite/restart", test_restart_lite);
+  g_test_add_func("/ice/lite/restart-keep-local", test_restart_lite_keep_local);
+  g_test_add_func("/ice/full/restart", test_restart_full);
+  g_test_add_func("/ice/full/restart-keep-local", test_restart_full_keep_local);
   g_test_add_func("/ice/bad-remote-input", test_bad_remote_input);
   g_test_add_func("/ice/free-inside-callback", test_free_inside_callback);
   g_test_add_func("/ice/public-ip-and-port-range", test_public_ip_and_port_range);
