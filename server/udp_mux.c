@@ -15,6 +15,7 @@
 #include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/addr_map.h"
@@ -57,6 +58,10 @@ struct sb_udp_mux {
   sb_stun_addr rx_addr[BATCH]; /* rx_from as addresses, */
   uint32_t rx_hash[BATCH];     /* their hashes (sb_addr_map_hash), */
   bool rx_ok[BATCH];           /* and whether the datagram is usable */
+  union {                      /* the kernel's receive time (SO_TIMESTAMPNS) */
+    char buf[CMSG_SPACE(sizeof(struct timespec))];
+    struct cmsghdr align;
+  } rx_cmsg[BATCH];
   uint8_t *rx_buf;
   /* send queue */
   bool batching;
@@ -99,6 +104,27 @@ static socklen_t to_sockaddr(const sb_udp_mux *mux, const sb_stun_addr *a,
 static __thread int64_t batch_now; /* 0 outside a batch */
 
 int64_t sb_udp_mux_now(void) { return batch_now ? batch_now : g_get_monotonic_time(); }
+
+/* The kernel's receive time of datagram i (SO_TIMESTAMPNS, CLOCK_REALTIME)
+ * on the monotonic clock, given realtime - monotonic read with the batch;
+ * read_us (when the batch was read) without a stamp or with a stamp that
+ * makes no sense (a clock step). Congestion feedback reports these times:
+ * a batch read late, or coalesced under load, would otherwise look like
+ * queueing delay to the sender's estimator. */
+static int64_t arrival_us(const sb_udp_mux *mux, int i, int64_t offset_us, int64_t read_us) {
+  const struct msghdr *h = &mux->rx[i].msg_hdr;
+  if (h->msg_controllen < CMSG_LEN(sizeof(struct timespec))) return read_us;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR((struct msghdr *)h, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS ||
+        c->cmsg_len < CMSG_LEN(sizeof(struct timespec)))
+      continue;
+    struct timespec ts;
+    memcpy(&ts, CMSG_DATA(c), sizeof ts);
+    int64_t t = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - offset_us;
+    return t <= read_us && t > read_us - 1000000 ? t : read_us;
+  }
+  return read_us;
+}
 
 /* ---- sending ---- */
 
@@ -303,10 +329,14 @@ static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
       mux->rx_iov[i].iov_len = SLOT;
       mux->rx[i].msg_hdr.msg_namelen = sizeof mux->rx_from[i];
       mux->rx[i].msg_hdr.msg_flags = 0;
+      mux->rx[i].msg_hdr.msg_controllen = sizeof mux->rx_cmsg[i].buf;
     }
     int n = recvmmsg(mux->fd, mux->rx, BATCH, MSG_DONTWAIT, NULL);
     if (n <= 0) break;
-    batch_now = g_get_monotonic_time();
+    int64_t read_us = g_get_monotonic_time();
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    int64_t offset_us = (int64_t)rt.tv_sec * 1000000 + rt.tv_nsec / 1000 - read_us;
     mux->stats.rx_batches++;
     mux->stats.rx_packets += (unsigned)n;
     /* Two passes: the first asks for every datagram's route entry, the
@@ -332,6 +362,7 @@ static gboolean mux_dispatch(GSource *source, GSourceFunc cb, gpointer data) {
             sb_addr_map_get_hashed(mux->by_addr, &mux->rx_addr[i + 1], mux->rx_hash[i + 1]);
         if (next) __builtin_prefetch(next->user);
       }
+      batch_now = arrival_us(mux, i, offset_us, read_us);
       deliver(mux, mux->rx_iov[i].iov_base, mux->rx[i].msg_len, &mux->rx_addr[i], mux->rx_hash[i]);
     }
     flush(mux);
@@ -421,6 +452,9 @@ int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_
     setsockopt(mux->fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
   }
   set_buffers(mux->fd);
+  /* The kernel's receive time of each datagram (arrival_us). */
+  int stamp = 1;
+  setsockopt(mux->fd, SOL_SOCKET, SO_TIMESTAMPNS, &stamp, sizeof stamp);
   if (mux->family == AF_INET) {
     /* Don't fragment, and no path-MTU bookkeeping (media packets are sized
      * for the path by their senders): with DF set the kernel also skips
@@ -449,6 +483,7 @@ int sb_udp_mux_new(GMainContext *ctx, const char *ip, uint16_t port_min, uint16_
     mux->rx[i].msg_hdr.msg_iov = &mux->rx_iov[i];
     mux->rx[i].msg_hdr.msg_iovlen = 1;
     mux->rx[i].msg_hdr.msg_name = &mux->rx_from[i];
+    mux->rx[i].msg_hdr.msg_control = mux->rx_cmsg[i].buf;
   }
   mux->source = g_source_new(&mux_funcs, sizeof(mux_source));
   ((mux_source *)mux->source)->mux = mux;

@@ -94,10 +94,13 @@ int sb_udp_mux_send(sb_udp_mux *mux, const sb_stun_addr *to, const uint8_t *data
  * on this mux. NULL at other times (build it anywhere; send copies). */
 uint8_t *sb_udp_mux_tx_reserve(sb_udp_mux *mux, size_t *cap);
 
-/* Monotonic time (g_get_monotonic_time) of the batch being delivered on
- * this thread, read once per recvmmsg; the clock itself when none is. The
- * per-packet path asks for the time several times a packet; this costs a
- * clock read per batch instead. */
+/* Monotonic time (g_get_monotonic_time) at which the datagram being
+ * delivered on this thread arrived: the kernel's receive timestamp
+ * (SO_TIMESTAMPNS) carried over to the monotonic clock with one clock read
+ * per recvmmsg batch, or the batch's read time without one; the clock itself
+ * outside a delivery. The per-packet path asks for the time several times a
+ * packet; this costs two clock reads per batch instead, and congestion
+ * feedback gets true arrival times even when a batch is read late. */
 int64_t sb_udp_mux_now(void);
 
 /* Wake-up coalescing: while the socket is busy (at least BUSY_PPS datagrams
