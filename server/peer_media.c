@@ -244,6 +244,15 @@ void sb_peer_media_update_twcc(sb_peer *peer) {
       id = sb_msection_ext_id(sec, SB_EXT_TRANSPORT_CC);
   }
   sb_msess_set_twcc(peer->ms, id);
+  /* A peer that takes REMB and no transport-wide feedback gets our own
+   * estimate of its uplink. */
+  bool remb = false;
+  for (guint i = 0; i < secs->len && !id && !remb; i++) {
+    const sb_msection *sec = secs->pdata[i];
+    for (int k = 0; !sec->ours && !sec->rejected && k < sec->n_codecs; k++)
+      remb |= sec->codecs[k].fb_remb;
+  }
+  sb_msess_set_own_estimate(peer->ms, remb && !peer->ms->twcc_id);
 }
 
 /* ---- the timer ---- */

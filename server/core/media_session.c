@@ -262,12 +262,50 @@ static void write_reports(sb_msess *ms, outbox *o, int64_t now) {
   }
   uint8_t *p = reserve(ms, o, 8 + 24 * (size_t)rr.n_reports, &cap);
   if (sb_rtcp_rr_write(&rr, p, cap, &w) == SB_OK) o->len += w;
+  ms->worst_loss = 0;
+  for (unsigned i = 0; i < rr.n_reports; i++)
+    if (rr.reports[i].fraction_lost > ms->worst_loss) ms->worst_loss = rr.reports[i].fraction_lost;
   p = reserve(ms, o, 16 + strlen(ms->cname), &cap);
   if (sb_rtcp_sdes_write_cname(ms->rtcp_ssrc, ms->cname, p, cap, &w) == SB_OK) o->len += w;
 }
 
+void sb_msess_set_own_estimate(sb_msess *ms, bool on) {
+  ms->own_estimate = on;
+  if (!on) ms->own_bps = 0;
+}
+
+#define OWN_MIN_BPS 50000u
+#define OWN_MAX_BPS 30000000u
+
+/* Once per report interval: the loss-based estimate (see the header). */
+static void update_own_estimate(sb_msess *ms, int64_t now) {
+  uint64_t incoming = 0;
+  for (guint i = 0; i < ms->rx->len; i++) {
+    sb_rx_stream *rx = ms->rx->pdata[i];
+    if (rx->stats_started) incoming += sb_rx_stats_bitrate(&rx->stats, now);
+  }
+  if (!incoming) return;
+  uint64_t est = ms->own_bps;
+  if (!est) {
+    est = incoming * 3 / 2;
+    if (est < 300000) est = 300000;
+  } else if (ms->worst_loss > 26) { /* > 10% */
+    est -= est * ms->worst_loss / 512;
+  } else if (ms->worst_loss < 5 && incoming * 2 >= est) { /* < 2%, and used */
+    est += est * 8 / 100;
+  }
+  ms->own_bps = est < OWN_MIN_BPS ? OWN_MIN_BPS : est > OWN_MAX_BPS ? OWN_MAX_BPS : est;
+}
+
+/* What we ask the peer to send at most: our own estimate, capped by its
+ * receivers' (either may be absent). */
+static uint64_t remb_value(const sb_msess *ms) {
+  if (!ms->own_bps) return ms->remb_bps;
+  return ms->remb_bps && ms->remb_bps < ms->own_bps ? ms->remb_bps : ms->own_bps;
+}
+
 static void write_remb(sb_msess *ms, outbox *o, int64_t now) {
-  sb_rtcp_remb remb = {.sender_ssrc = ms->rtcp_ssrc, .bitrate_bps = ms->remb_bps};
+  sb_rtcp_remb remb = {.sender_ssrc = ms->rtcp_ssrc, .bitrate_bps = remb_value(ms)};
   for (guint i = 0; i < ms->rx->len && remb.n_ssrcs < SB_RTCP_REMB_MAX_SSRCS; i++) {
     sb_rx_stream *rx = ms->rx->pdata[i];
     if (rx->ssrc) remb.ssrcs[remb.n_ssrcs++] = rx->ssrc;
@@ -291,6 +329,10 @@ void sb_msess_poll(sb_msess *ms, int64_t now_us) {
   if (now_us >= ms->next_report_us) {
     ms->next_report_us = now_us + SB_MSESS_REPORT_INTERVAL_US;
     write_reports(ms, &o, now_us);
+    if (ms->own_estimate) {
+      update_own_estimate(ms, now_us);
+      if (ms->own_bps) write_remb(ms, &o, now_us);
+    }
   }
   for (guint i = 0; i < ms->rx->len; i++) {
     sb_rx_stream *rx = ms->rx->pdata[i];

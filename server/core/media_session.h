@@ -70,6 +70,11 @@ typedef struct {
   /* The estimate we send the peer as a sender (0: none). */
   uint64_t remb_bps;
   int64_t remb_due_us;
+  /* Our own estimate of what the peer can send us, for a peer that takes
+   * REMB and not transport-wide feedback (sb_msess_set_own_estimate). */
+  bool own_estimate;
+  uint64_t own_bps;
+  uint8_t worst_loss; /* highest fraction lost (/256) in our last receiver report */
   const sb_msess_io *io;
   void *user;
   sb_msess_counters c;
@@ -106,6 +111,15 @@ void sb_msess_request_keyframe(sb_msess *ms, sb_rx_stream *rx, int64_t now_us);
 /* The most the peer should send (REMB towards it), 0: no cap. Sent at once
  * when it falls, then every SB_MSESS_REMB_INTERVAL_US. */
 void sb_msess_set_remb(sb_msess *ms, uint64_t bps, int64_t now_us);
+
+/* For a peer that negotiated goog-remb and not transport-cc: the server
+ * estimates what it can send from what arrives, loss-based (RFC 3550 loss
+ * fraction of each report interval): above 10% loss the estimate falls by
+ * half the loss, below 2% it grows 8% a second while the peer uses at least
+ * half of it, in between it holds; it starts at 1.5x the incoming rate (300
+ * kbit/s at least) and stays within 50 kbit/s..30 Mbit/s. Sent as REMB with
+ * each report (the lower of it and any receivers' cap). */
+void sb_msess_set_own_estimate(sb_msess *ms, bool on);
 
 /* Sends whatever is due at now_us. */
 void sb_msess_poll(sb_msess *ms, int64_t now_us);

@@ -67,6 +67,8 @@ typedef struct {
   sb_rtcp_twcc *last_twcc;
   unsigned twcc_received, twcc_lost;
   uint64_t remb_bps;
+  uint64_t rembs[64]; /* every REMB value the publisher got */
+  unsigned n_rembs;
   int64_t next_sr_us;
   /* The receiver. */
   sb_nack_gen rcv_nack;
@@ -284,7 +286,10 @@ static void pub_rtcp(world *w, const uint8_t *buf, size_t len) {
       }
     } else if (p.pt == SB_RTCP_PT_PSFB && p.count == SB_RTCP_FMT_AFB) {
       sb_rtcp_remb remb;
-      if (sb_rtcp_remb_parse(p.data, p.len, &remb) == SB_OK) w->remb_bps = remb.bitrate_bps;
+      if (sb_rtcp_remb_parse(p.data, p.len, &remb) == SB_OK) {
+        w->remb_bps = remb.bitrate_bps;
+        if (w->n_rembs < G_N_ELEMENTS(w->rembs)) w->rembs[w->n_rembs++] = remb.bitrate_bps;
+      }
     }
   }
 }
@@ -662,6 +667,48 @@ static void test_rate_limit(void) {
   world_free(w);
 }
 
+/* A publisher that takes REMB and no transport-wide feedback: the server's
+ * own loss-based estimate. Without loss it starts at 1.5x what arrives
+ * (731.5 kbit/s of RTP here) and grows 8% a second until it is twice what
+ * the publisher uses (then it holds: the publisher is not using it); with
+ * 20% loss (no retransmissions) it falls by about 10% a second. */
+static void test_own_estimate(void) {
+  world *w = world_new(&clean, &clean);
+  sb_msess_set_twcc(w->ms_a, 0);
+  w->ms_a->twcc_id = 0;
+  sb_msess_set_own_estimate(w->ms_a, true);
+  run_until(w, 6100000);
+  g_assert_cmpuint(w->twcc_msgs, ==, 0);
+  g_assert_cmpuint(w->n_rembs, >=, 5);
+  /* Incoming: 90 packets/s of 1016 bytes (12 header + 4 extension + 1000) = 731.5 kbit/s. */
+  g_assert_cmpuint(w->rembs[0], >=, 731500 * 3 / 2 * 95 / 100);
+  g_assert_cmpuint(w->rembs[0], <=, 731500 * 3 / 2 * 105 / 100);
+  for (unsigned i = 1; i < w->n_rembs; i++) {
+    if (w->rembs[i - 1] > 2 * 731500) { /* held */
+      g_assert_cmpuint(w->rembs[i], ==, w->rembs[i - 1]);
+      continue;
+    }
+    /* +8%, give or take REMB's 18-bit mantissa */
+    g_assert_cmpuint(w->rembs[i], >=, w->rembs[i - 1] * 107 / 100);
+    g_assert_cmpuint(w->rembs[i], <=, w->rembs[i - 1] * 109 / 100);
+  }
+  g_assert_cmpuint(w->rembs[w->n_rembs - 1], >, 2 * 731500);
+  world_free(w);
+
+  sim_link_cfg lossy = {.loss = 0.2, .delay_us = 20000, .seed = 11};
+  w = world_new(&lossy, &clean);
+  sb_msess_set_twcc(w->ms_a, 0);
+  w->ms_a->twcc_id = 0;
+  w->answers_nacks = false;
+  sb_msess_set_own_estimate(w->ms_a, true);
+  run_until(w, 8100000);
+  g_assert_cmpuint(w->n_rembs, >=, 5);
+  g_assert_cmpuint(w->rembs[w->n_rembs - 1], <, w->rembs[0] * 70 / 100);
+  for (unsigned i = 2; i < w->n_rembs; i++)
+    g_assert_cmpuint(w->rembs[i], <, w->rembs[i - 1]);
+  world_free(w);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/sim/downstream-loss-exact", test_downstream_exact);
@@ -675,5 +722,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/sim/rtt", test_rtt);
   g_test_add_func("/sim/remb-cap", test_remb_cap);
   g_test_add_func("/sim/rate-limit", test_rate_limit);
+  g_test_add_func("/sim/own-estimate", test_own_estimate);
   return g_test_run();
 }
