@@ -6,7 +6,7 @@
 // of the call, after a few seconds of settling, it reads getStats() for 20 s and
 // checks what a user would notice: the video keeps moving (frames decoded per
 // second at least 60% of the lossless case), it does not freeze for long (less
-// than a quarter of the window frozen or stalled), and lost packets are
+// than 35% of the window frozen or stalled), and lost packets are
 // retransmitted (retransmissions received > 0). It also checks that the relay
 // really dropped about the share it was told to. The figures of every case are
 // printed as TAP comments. Ends with the server's clean exit.
@@ -29,7 +29,10 @@ const SEED = env('SB_QUALITY_SEED', 1);
 const LOSSES = [0, 0.02, 0.05];
 const MIN_FPS_LOSSLESS = 5; // the fake camera sends 20; a loaded 2-core machine decodes fewer
 const REL_FPS = 0.6; // decoded rate under loss, relative to the lossless case
-const MAX_FROZEN_SHARE = 0.25; // of the window
+// of the window; measured 10-23% at 5% loss per leg on a loaded 2-core machine
+// (freezes come from double losses: a retransmission or its NACK lost too),
+// against 80-100% before the server recovered losses
+const MAX_FROZEN_SHARE = 0.35;
 
 await run('loss', async (ctx) => {
   const { t } = ctx;
