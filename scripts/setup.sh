@@ -12,7 +12,7 @@ BUILD="autoconf automake libtool pkg-config make gcc libglib2.0-dev libnice-dev 
   libsrtp2-dev libwebsockets-dev libwebsockets-evlib-glib libjansson-dev"
 TEST="clang libclang-rt-14-dev clang-format chromium firefox-esr python3-aiortc python3-websockets
   iproute2 util-linux curl procps"
-BENCH="janus valgrind gnuplot-nox"
+BENCH="janus valgrind gnuplot-nox libjs-janus-gateway"
 
 want="$BUILD"
 for a in "$@"; do

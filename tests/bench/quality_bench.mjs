@@ -11,7 +11,14 @@
 //
 //   SB_BUILDDIR=build/release node tests/bench/quality_bench.mjs \
 //     [--runs 3] [--seconds 30] [--warmup 10] [--losses 0,1,2,5] [--delay-ms 25]
-//     [--backend switchboard] [--seed 1] [--json]
+//     [--backend switchboard|janus] [--seed 1] [--json]
+//
+// --backend janus: the same call through Debian's Janus 1.1.x (VideoCall
+// plugin) with pages using Debian's janus.js, behind the same relay
+// (tests/bench/janus_quality/: the page, Janus's configuration templates and
+// the backend; Janus runs on a veth address of the namespace, 198.18.0.1, and
+// advertises the relay's, 198.18.0.2). Run each backend on its own and compare
+// the tables.
 //
 // Backends: a "server" under test is an entry of BACKENDS below with
 // start(ctx, { relayConfig, seed }) -> { relay, call(browsers) -> [page, page]
@@ -27,6 +34,7 @@ import { BUILDDIR, ensureNetns, launchBrowser, openParticipant, sleep } from '..
 import {
   constrainCamera, median, relayMediaLoss, sampleWindow, stallFigures, startImpairedServer, windowFigures,
 } from '../e2e/lib/quality.mjs';
+import { janusBackend } from './janus_quality/backend.mjs';
 
 await ensureNetns();
 
@@ -74,6 +82,7 @@ const BACKENDS = {
       };
     },
   },
+  janus: janusBackend,
 };
 
 // ---------------------------------------------------------------------------
@@ -122,6 +131,7 @@ async function measureCall(backend, loss, run) {
 
 const ROWS = [
   ['frames decoded per s', (s) => s.decodedFps, 1],
+  ['frames sent per s (by the sender)', (s) => s.sentFps, 1],
   ['freezes (freezeCount)', (s) => s.freezeCount, 0],
   ['time frozen, s (totalFreezesDuration)', (s) => s.freezeSeconds, 1],
   ['time with no frame decoded, s', (s) => s.stalledSeconds, 1],
@@ -146,7 +156,10 @@ function table(loss, results) {
   const down = results.map((r) => r.relay.down.share * 100);
   lines.push(`### ${loss}% loss per leg each way, ${DELAY_MS} ms one way (${results.length} calls, ${samples.length} directions, ${SECONDS} s windows)`);
   lines.push('');
-  lines.push(`Relay dropped ${fmt(median(up), 2)}% of media up, ${fmt(median(down), 2)}% down (medians over calls).`);
+  const upN = results.map((r) => r.relay.up.received);
+  const downN = results.map((r) => r.relay.down.received);
+  lines.push(`Relay dropped ${fmt(median(up), 2)}% of media up, ${fmt(median(down), 2)}% down (medians over calls; ` +
+    `it received ${fmt(median(upN), 0)} RTP datagrams up and ${fmt(median(downN), 0)} down per call in the window).`);
   lines.push('');
   lines.push('| figure | median | range |');
   lines.push('| --- | ---: | ---: |');
@@ -193,7 +206,7 @@ if (JSON_OUT) {
 } else {
   console.log(`## Call quality under loss: ${out.server}`);
   console.log('');
-  console.log(`Chromium ${'(fake camera 640x480, 20 fps)'}, duo room, ${RUNS} calls per case, ${WARMUP_S} s warm-up then ${SECONDS} s measured; ` +
+  console.log(`Chromium ${'(fake camera 640x480, 20 fps)'}, ${BACKEND === 'switchboard' ? 'duo room' : 'one-to-one call'}, ${RUNS} calls per case, ${WARMUP_S} s warm-up then ${SECONDS} s measured; ` +
     `${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)} at the end, ${((Date.now() - started) / 60000).toFixed(1)} min in all.`);
   for (const loss of LOSSES) {
     console.log('');
