@@ -13,7 +13,15 @@ after the peer connection is connected) or --stop-media-on-usr1 (on SIGUSR1)
 makes the peer go silent: every ICE socket stops sending and receiving, without
 a DTLS close_notify or any other goodbye, while the WebSocket stays open and
 keeps being read. --progress prints one JSON line per event to stderr as it
-happens ({"t": seconds since start, "event": ...})."""
+happens ({"t": seconds since start, "event": ...}); with --report-every S it
+also prints, every S seconds, {"event": "stats", "frames": {peer_id: video
+frames decoded so far}, "audio_frames": {...}, "feedback": {...}}.
+
+"feedback" (also in the final JSON) counts aiortc's own loss recovery, for
+tests over lossy links: NACK messages and sequence numbers it sent and received,
+PLIs it sent and received, RTX packets it received and unwrapped. aiortc 1.4's
+getStats() has none of these, so they are counted by wrapping its
+RTCRtpReceiver/RTCRtpSender methods in this process."""
 import argparse
 import asyncio
 import json
@@ -25,6 +33,9 @@ import os
 import signal
 
 import aioice.ice
+import aiortc.rtcrtpreceiver
+import aiortc.rtcrtpsender
+import aiortc.rtp
 import websockets
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
@@ -33,6 +44,48 @@ if os.environ.get("SB_AIORTC_DEBUG"):
     logging.basicConfig(level=logging.DEBUG)
 
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+
+FEEDBACK = {"nacks_sent": 0, "nacked_seqs_sent": 0, "plis_sent": 0, "rtx_received": 0,
+            "nacks_received": 0, "nacked_seqs_received": 0, "plis_received": 0}
+
+
+def count_feedback():
+    """Wraps aiortc's receiver and sender methods to count loss feedback (FEEDBACK)."""
+    rx = aiortc.rtcrtpreceiver.RTCRtpReceiver
+    tx = aiortc.rtcrtpsender.RTCRtpSender
+    send_nack, send_pli = rx._send_rtcp_nack, rx._send_rtcp_pli
+    handle_rtcp = tx._handle_rtcp_packet
+    unwrap_rtx = aiortc.rtcrtpreceiver.unwrap_rtx
+
+    async def nack(self, media_ssrc, lost):
+        FEEDBACK["nacks_sent"] += 1
+        FEEDBACK["nacked_seqs_sent"] += len(lost)
+        return await send_nack(self, media_ssrc, lost)
+
+    async def pli(self, media_ssrc):
+        FEEDBACK["plis_sent"] += 1
+        return await send_pli(self, media_ssrc)
+
+    async def rtcp(self, packet):
+        if isinstance(packet, aiortc.rtp.RtcpRtpfbPacket) and \
+                packet.fmt == aiortc.rtp.RTCP_RTPFB_NACK:
+            FEEDBACK["nacks_received"] += 1
+            FEEDBACK["nacked_seqs_received"] += len(packet.lost)
+        elif isinstance(packet, aiortc.rtp.RtcpPsfbPacket) and \
+                packet.fmt == aiortc.rtp.RTCP_PSFB_PLI:
+            FEEDBACK["plis_received"] += 1
+        return await handle_rtcp(self, packet)
+
+    def unwrap(*a, **k):
+        FEEDBACK["rtx_received"] += 1
+        return unwrap_rtx(*a, **k)
+
+    rx._send_rtcp_nack, rx._send_rtcp_pli = nack, pli
+    tx._handle_rtcp_packet = rtcp
+    aiortc.rtcrtpreceiver.unwrap_rtx = unwrap
+
+
+count_feedback()
 
 
 def silence(pc):
@@ -106,6 +159,15 @@ async def run(args):
         progress("track", kind=track.kind, peer_id=peer_id)
         asyncio.ensure_future(consume(track, peer_id))
 
+    async def report():
+        while True:
+            await asyncio.sleep(args.report_every)
+            progress("stats", frames=dict(stats["frames"]), audio_frames=dict(stats["audio_frames"]),
+                     feedback=dict(FEEDBACK))
+
+    if args.report_every and args.progress:
+        asyncio.ensure_future(report())
+
     async with websockets.connect(args.url) as ws:
         await ws.send(json.dumps({"type": "join", "room": args.room, "name": "aiortc"}))
         end = time.time() + args.seconds
@@ -152,6 +214,7 @@ async def run(args):
             elif t == "bye":
                 stats["bye"] = {**msg, "t": round(time.time() - t0, 3)}
     stats["connection_state"] = pc.connectionState
+    stats["feedback"] = dict(FEEDBACK)
     await pc.close()
     print(json.dumps(stats))
     sys.stdout.flush()
@@ -175,6 +238,8 @@ def main():
                    help="go silent the same way on SIGUSR1")
     p.add_argument("--progress", action="store_true",
                    help="print one JSON line per event to stderr as it happens")
+    p.add_argument("--report-every", type=float, metavar="S",
+                   help="with --progress: a \"stats\" line (frames so far, feedback counters) every S seconds")
     asyncio.run(run(p.parse_args()))
 
 
