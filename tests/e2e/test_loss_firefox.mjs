@@ -6,7 +6,7 @@
 // request habits then depend on the server recovering each leg: it asks the
 // sender again for what it lost upstream and resends from its own history what
 // the receiver lost downstream. With generous bounds, both directions must keep
-// decoding under loss (frames decoded per second at least 40% of the baseline
+// decoding under loss (frames decoded per second at least 25% of the baseline
 // and 2, no frame for less than half of the window) and retransmissions must
 // happen on both legs that Chromium can see: Chromium -> Firefox, Chromium
 // resends what the server asks for (retransmittedPacketsSent); Firefox ->
@@ -32,7 +32,7 @@ const DELAY_MS = env('SB_QUALITY_DELAY_MS', 25);
 const LOSS = env('SB_QUALITY_LOSS', 0.05);
 const SEED = env('SB_QUALITY_SEED', 1);
 const MIN_FPS = 2; // under loss, absolute floor
-const REL_FPS = 0.4; // under loss, relative to the baseline
+const REL_FPS = 0.25; // under loss, relative to the baseline
 const MAX_STALLED_SHARE = 0.5; // of the window
 
 await run('loss-firefox', async (ctx) => {
