@@ -193,10 +193,13 @@ sb_peer *sb_peer_new(sb_participant *p, sb_media_env *env) {
 void sb_peer_free(sb_peer *peer) {
   if (!peer) return;
   uint64_t recovered = 0, nacked = 0, resent = 0, asked = 0, missing = 0, suppressed = 0;
+  uint64_t given_up = 0, plis = 0;
   for (guint i = 0; i < peer->pubs->len; i++) {
     const sb_pub *pub = peer->pubs->pdata[i];
     recovered += pub->rx.c.recovered;
     nacked += pub->rx.c.nack_seqs;
+    given_up += pub->rx.c.given_up;
+    plis += pub->rx.c.plis + pub->rx.c.firs;
   }
   for (guint i = 0; i < peer->sinks->len; i++) {
     const sb_sink *sink = peer->sinks->pdata[i];
@@ -209,10 +212,11 @@ void sb_peer_free(sb_peer *peer) {
         "%s: closed; RTP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT
         ", RTCP in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
         "; NACKed upstream %" G_GUINT64_FORMAT ", recovered %" G_GUINT64_FORMAT
+        ", given up %" G_GUINT64_FORMAT ", keyframe requests %" G_GUINT64_FORMAT
         "; NACKs from it %" G_GUINT64_FORMAT ", resent %" G_GUINT64_FORMAT
         " (not had %" G_GUINT64_FORMAT ", held back %" G_GUINT64_FORMAT ")",
         peer->p->id, peer->rtp_in, peer->rtp_out, peer->rtcp_in, peer->rtcp_out, peer->dropped,
-        nacked, recovered, asked, resent, missing, suppressed);
+        nacked, recovered, given_up, plis, asked, resent, missing, suppressed);
   if (peer->ms && peer->ms->twcc) {
     sb_twcc_gen_stats ts;
     sb_twcc_gen_get_stats(peer->ms->twcc, &ts);
