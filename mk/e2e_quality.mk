@@ -15,7 +15,9 @@
 # Opus audio; a codec this Chromium cannot encode or decode is a TAP skip.
 #
 #   make quality-bench [QUALITY_BENCH_ARGS='--runs 3 --losses 0,1,2,5']
-# runs tests/bench/quality_bench.mjs (not a test): a Markdown table per loss rate.
+# runs tests/bench/quality_bench.mjs (not a test): a Markdown table per loss rate;
+# `--backend janus` runs the same call through Janus's VideoCall plugin
+# (tests/bench/janus_quality/: janus.js page, config templates).
 E2E_TESTS += tests/e2e/test_loss_chromium.mjs tests/e2e/test_ratelimit_chromium.mjs \
 	tests/e2e/test_loss_firefox.mjs tests/e2e/test_loss_aiortc.mjs \
 	tests/e2e/test_codecs_chromium.mjs
@@ -23,7 +25,7 @@ EXTRA_DIST += tests/e2e/lib/impair_relay.py tests/e2e/lib/quality.mjs \
 	tests/e2e/test_loss_chromium.mjs tests/e2e/test_ratelimit_chromium.mjs \
 	tests/e2e/test_loss_firefox.mjs tests/e2e/test_loss_aiortc.mjs \
 	tests/e2e/test_codecs_chromium.mjs tests/e2e/aiortc_peer.py \
-	tests/bench/quality_bench.mjs
+	tests/bench/quality_bench.mjs tests/bench/janus_quality
 
 QUALITY_BENCH_ARGS =
 .PHONY: quality-bench
