@@ -39,6 +39,9 @@ static const opt_def opts[] = {
      "participants on the server at once"},
     {"signaling", "drain_timeout_s", T_INT, OFF(drain_timeout_s), 0, 86400,
      "seconds a drain waits for rooms to empty"},
+    {"signaling", "resume_grace_ms", T_INT, OFF(resume_grace_ms), 0, 3600000,
+     "how long the seat of a participant whose socket closed without leave is held for "
+     "its resume_token (0 = not held)"},
     {"media", "address", T_STR, OFF(media_address), 0, 0, "IP address media sockets bind"},
     {"media", "public_address", T_STR, OFF(public_address), 0, 0,
      "IP advertised in candidates (NAT 1:1)"},
@@ -69,6 +72,7 @@ void sb_config_init(sb_config *cfg) {
   cfg->max_rooms = 1000;
   cfg->max_participants = 2000;
   cfg->drain_timeout_s = 300;
+  cfg->resume_grace_ms = 10000;
   cfg->media_address = g_strdup("127.0.0.1");
   cfg->public_address = g_strdup("");
   cfg->port_min = 20000;

@@ -23,6 +23,7 @@ typedef struct {
   int max_rooms;
   int max_participants;
   int drain_timeout_s;
+  int resume_grace_ms; /* a disconnected participant's seat is held this long */
   /* [media] */
   char *media_address;
   char *public_address;

@@ -80,7 +80,8 @@ sb_server *sb_server_new(const sb_config *cfg, GMainLoop *loop, GError **error) 
     goto fail;
   sb_rooms_config rc = {.max_rooms = cfg->max_rooms,
                         .max_participants = cfg->max_participants,
-                        .default_plugin = cfg->default_plugin};
+                        .default_plugin = cfg->default_plugin,
+                        .resume_grace_ms = cfg->resume_grace_ms};
   srv->rooms = sb_rooms_new(&rc, srv->workers, srv->plugins, srv->media, NULL);
   srv->signaling = sb_signaling_new(srv->rooms);
   sb_http_callbacks cb = {

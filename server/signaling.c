@@ -14,6 +14,7 @@ typedef struct {
   uint64_t id;
   double tokens;
   gint64 last_us;
+  gboolean bye_sent; /* we closed it (bye): its seat is not held */
 } conn_state;
 
 struct sb_signaling {
@@ -64,8 +65,13 @@ void sb_signaling_on_open(sb_ws_conn *c, void *user) {
 void sb_signaling_on_close(sb_ws_conn *c, void *user) {
   sb_signaling *s = user;
   uint64_t id = sb_ws_conn_id(c);
-  sb_rooms_leave(s->rooms, id, "disconnected");
   conn_state *st = sb_ws_conn_get_data(c);
+  /* Closed by the client or lost, without `leave`: the seat is held for a
+   * resume. After our own `bye` it is not. */
+  if (st && st->bye_sent)
+    sb_rooms_leave(s->rooms, id, "disconnected");
+  else
+    sb_rooms_disconnect(s->rooms, id);
   g_hash_table_remove(s->conns, &id);
   g_free(st);
 }
@@ -90,18 +96,19 @@ static gboolean opt_string(json_t *o, const char *key, const char **out) {
 }
 
 static void handle_join(sb_signaling *s, sb_ws_conn *c, json_t *msg) {
-  const char *room = NULL, *name = NULL, *plugin = NULL, *token = NULL;
+  const char *room = NULL, *name = NULL, *plugin = NULL, *token = NULL, *resume = NULL;
   if (!opt_string(msg, "room", &room) || !room) {
     send_error(c, "bad-message", "join needs a string \"room\"", "join");
     return;
   }
   if (!opt_string(msg, "name", &name) || !opt_string(msg, "plugin", &plugin) ||
-      !opt_string(msg, "token", &token)) {
-    send_error(c, "bad-message", "name, plugin and token must be strings", "join");
+      !opt_string(msg, "token", &token) || !opt_string(msg, "resume_token", &resume)) {
+    send_error(c, "bad-message", "name, plugin, token and resume_token must be strings", "join");
     return;
   }
+  /* The resume token is a secret: it is never logged. */
   sb_rooms_error err = {0};
-  if (sb_rooms_join(s->rooms, sb_ws_conn_id(c), room, name, plugin, &err) < 0)
+  if (sb_rooms_join(s->rooms, sb_ws_conn_id(c), room, name, plugin, resume, &err) < 0)
     send_error(c, err.code, err.message, "join");
 }
 
@@ -197,6 +204,8 @@ void sb_signaling_close_all(sb_signaling *s, sb_http *http, const char *reason) 
   g_hash_table_iter_init(&it, s->conns);
   while (g_hash_table_iter_next(&it, &k, &v)) {
     sb_ws_conn *c = v;
+    conn_state *st = sb_ws_conn_get_data(c);
+    if (st) st->bye_sent = TRUE;
     send_obj(c, json_pack("{s:s,s:s}", "type", "bye", "reason", reason));
     sb_ws_conn_close(c);
   }

@@ -1,7 +1,8 @@
 // app.js — the demo page's logic (web/index.html): picks the room from the URL
 // (?room=NAME&plugin=relay|echo&name=...) or the form, captures camera and microphone
 // (joining without media if that fails), shows local and remote video, mute and
-// leave/rejoin buttons, the connection state and a stats panel refreshed every second
+// leave/rejoin buttons (a reloaded page joins its room again by itself and, within
+// the server's grace period, takes its seat back), the connection state and a stats panel refreshed every second
 // from pc.getStats(). The protocol itself is handled by switchboard.js.
 //
 // For tests: window.sb is the Switchboard instance, window.sbEvents records every
@@ -41,7 +42,7 @@ function plain(detail) {
   return JSON.parse(JSON.stringify(detail ?? null, replacer));
 }
 
-for (const type of ['joined', 'peer-joined', 'peer-left', 'track', 'connectionstatechange', 'error', 'closed']) {
+for (const type of ['joined', 'peer-joined', 'peer-resumed', 'peer-left', 'track', 'connectionstatechange', 'error', 'closed']) {
   sb.addEventListener(type, (ev) => events.push({ type, detail: plain(ev.detail) }));
 }
 
@@ -264,6 +265,7 @@ async function updateStats() {
 
 sb.addEventListener('joined', () => { mediaState = 'new'; showState(); });
 sb.addEventListener('peer-joined', (ev) => labelRemote(ev.detail.peer_id));
+sb.addEventListener('peer-resumed', (ev) => labelRemote(ev.detail.peer_id));
 sb.addEventListener('peer-left', (ev) => removeRemote(ev.detail.peer_id));
 sb.addEventListener('track', (ev) => addRemoteTrack(ev.detail));
 sb.addEventListener('connectionstatechange', (ev) => { mediaState = ev.detail.state; showState(); });

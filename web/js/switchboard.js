@@ -5,7 +5,9 @@
 // the server hands out in `joined`. Plain ES module, no dependencies.
 //
 // It does not capture media (pass a MediaStream in), draw anything, or reconnect
-// after the WebSocket closes.
+// after the WebSocket closes. It does keep the `resume_token` of `joined` in
+// sessionStorage (with the room name), so that a reloaded page joining the same
+// room takes its seat back within the server's grace period (same peer_id).
 //
 //   import { Switchboard } from './switchboard.js';
 //   const sb = new Switchboard();
@@ -15,6 +17,26 @@
 const JOIN_TIMEOUT_MS = 10000;
 const KEEPALIVE_MS = 20000;
 const KINDS = ['audio', 'video'];
+const RESUME_KEY = 'switchboard.resume';
+
+/** The resume token kept for this tab ({url, room, token}), or null. */
+function loadResume() {
+  try {
+    const v = JSON.parse(globalThis.sessionStorage?.getItem(RESUME_KEY) || 'null');
+    return v && typeof v.token === 'string' && typeof v.room === 'string' ? v : null;
+  } catch {
+    return null; // no sessionStorage (privacy settings), or not ours
+  }
+}
+
+function saveResume(v) {
+  try {
+    if (v) globalThis.sessionStorage?.setItem(RESUME_KEY, JSON.stringify(v));
+    else globalThis.sessionStorage?.removeItem(RESUME_KEY);
+  } catch {
+    // no sessionStorage: a reload joins afresh
+  }
+}
 
 /** Default signaling URL: the page's own origin, path /ws. */
 function defaultUrl() {
@@ -196,6 +218,8 @@ class Link {
  * - `joined`: the server's `joined` message ({peer_id, room, plugin, peers, ice_servers, polite})
  * - `peer-joined`: {peer_id, name}
  * - `peer-left`: {peer_id, name, reason}
+ * - `peer-resumed`: {peer_id, name} — a participant took its seat back after a lost
+ *   connection (same peer_id; in relay rooms its connection is made anew)
  * - `track`: {peer_id, track, stream} — a remote MediaStreamTrack and the participant it comes from
  * - `connectionstatechange`: {state} (plus `peer_id` in relay rooms); `closed` after leave()
  * - `error`: {code, message, ref?} — server `error` messages not answered to join(),
@@ -207,11 +231,14 @@ export class Switchboard extends EventTarget {
    * @param {object} [options]
    * @param {string} [options.url] WebSocket URL (default: same origin, path /ws)
    * @param {RTCIceServer[]} [options.iceServers] overrides the `ice_servers` sent in `joined`
+   * @param {boolean} [options.resume] keep the `resume_token` in sessionStorage and send
+   *   it when joining the same room again (default true)
    */
-  constructor({ url, iceServers } = {}) {
+  constructor({ url, iceServers, resume = true } = {}) {
     super();
     this.url = url || defaultUrl();
     this.iceServers = iceServers || null;
+    this.resume = resume !== false;
     /** @type {MediaStream|null} */
     this.stream = null;
     /** @type {'idle'|'connecting'|'connected'|'joining'|'joined'|'closed'} */
@@ -250,6 +277,10 @@ export class Switchboard extends EventTarget {
    * @param {string} [options.token] passed to the server unchanged
    * @returns {Promise<object>} the `joined` message
    * @throws {Error} with `.code`: a protocol error code, or `closed`, `timeout`, `busy`
+   *
+   * If this tab was in `room` before (a reload) and kept its resume token, the join
+   * carries it and takes the seat back (same peer_id); when the server no longer
+   * holds that seat (`resume-failed`) it joins afresh.
    */
   async join(room, { name, plugin, stream, token } = {}) {
     if (this._joinBusy || this.state === 'joined') {
@@ -260,18 +291,28 @@ export class Switchboard extends EventTarget {
     if (name !== undefined && name !== '') msg.name = name;
     if (plugin) msg.plugin = plugin;
     if (token !== undefined) msg.token = token;
+    const saved = this.resume ? loadResume() : null;
+    if (saved && saved.room === room && saved.url === this.url) msg.resume_token = saved.token;
     this._joinBusy = true;
     try {
       await this._connect(room);
-      return await this._sendJoin(msg);
+      try {
+        return await this._sendJoin(msg);
+      } catch (err) {
+        if (err.code !== 'resume-failed' || !msg.resume_token) throw err;
+        saveResume(null); // that seat is gone: join as a newcomer
+        delete msg.resume_token;
+        return await this._sendJoin(msg);
+      }
     } finally {
       this._joinBusy = false;
     }
   }
 
-  /** Leaves the room; the WebSocket stays open and join() may be called again. */
+  /** Leaves the room (giving the seat up); the WebSocket stays open and join() may be called again. */
   leave() {
     if (this.state !== 'joined') return;
+    if (this.resume) saveResume(null);
     this._send({ type: 'leave' });
     this._resetRoom();
     this.state = 'connected';
@@ -405,6 +446,19 @@ export class Switchboard extends EventTarget {
         this._emit('peer-joined', { peer_id: msg.peer_id, name: msg.name ?? '' });
         if (relay) this._link(msg.peer_id);
         return;
+      case 'peer-resumed': {
+        if (this.state !== 'joined') return;
+        const peer = { peer_id: msg.peer_id, name: msg.name ?? this.peers.get(msg.peer_id)?.name ?? '' };
+        this.peers.set(msg.peer_id, peer);
+        if (relay) {
+          // Its old connection to us is gone with its old page: start a new one.
+          this._links.get(msg.peer_id)?.close();
+          this._links.delete(msg.peer_id);
+          this._link(msg.peer_id);
+        }
+        this._emit('peer-resumed', peer);
+        return;
+      }
       case 'peer-left': {
         if (this.state !== 'joined') return;
         const name = this.peers.get(msg.peer_id)?.name ?? '';
@@ -427,6 +481,7 @@ export class Switchboard extends EventTarget {
         return this._error(msg);
       case 'bye':
         this._bye = msg.reason ?? 'unknown';
+        if (this.resume) saveResume(null); // after a bye no seat is held
         return;
       default:
         return; // pong and anything newer: nothing to do
@@ -443,6 +498,10 @@ export class Switchboard extends EventTarget {
     this._pendingJoin = null;
     this.info = msg;
     this.state = 'joined';
+    if (this.resume) {
+      saveResume(typeof msg.resume_token === 'string'
+        ? { url: this.url, room: msg.room, token: msg.resume_token } : null);
+    }
     this.peers.clear();
     for (const p of msg.peers || []) this.peers.set(p.peer_id, { peer_id: p.peer_id, name: p.name ?? '' });
     if (msg.plugin === 'relay') for (const id of this.peers.keys()) this._link(id);
