@@ -208,6 +208,10 @@ typedef struct {
   gboolean rtcp_rsize;
   gboolean extmap_allow_mixed;
   gboolean end_of_candidates;
+  /* a=bundle-only (RFC 8843 section 6): with port 0 and the mid in a BUNDLE
+   * group, the section is bundled (uses the group's transport), not
+   * rejected. */
+  gboolean bundle_only;
   char *rtcp; /* a=rtcp text ("9 IN IP4 0.0.0.0"), NULL if absent */
 
   char *ice_ufrag, *ice_pwd, *ice_options; /* NULL if absent */

@@ -564,6 +564,8 @@ static int parse_media_attr(parser *ps, span name, span v, int has_v) {
     flag = &m->extmap_allow_mixed;
   else if (span_eq(name, "end-of-candidates"))
     flag = &m->end_of_candidates;
+  else if (span_eq(name, "bundle-only"))
+    flag = &m->bundle_only;
   if (flag) {
     if (has_v) return SB_EINVAL;
     *flag = TRUE;

@@ -312,6 +312,7 @@ static void write_media(writer *w, const sb_sdp *sdp, guint index) {
   write_lines(w, m->lines, 0);
   if (m->connection) text_line(w, 'c', m->connection);
   write_bandwidths(w, m->bandwidths);
+  if (m->bundle_only) attr_flag(w, "bundle-only"); /* where Firefox writes it */
   attr_text(w, "rtcp", m->rtcp);
   for (guint i = 0; i < m->candidates->len && !w->err; i++) {
     const sb_sdp_candidate *c = g_ptr_array_index(m->candidates, i);
@@ -594,9 +595,9 @@ static int media_eq(gconstpointer pa, gconstpointer pb) {
          a->direction == b->direction && !a->rtcp_mux == !b->rtcp_mux &&
          !a->rtcp_mux_only == !b->rtcp_mux_only && !a->rtcp_rsize == !b->rtcp_rsize &&
          !a->extmap_allow_mixed == !b->extmap_allow_mixed &&
-         !a->end_of_candidates == !b->end_of_candidates && str_eq(a->rtcp, b->rtcp) &&
-         str_eq(a->ice_ufrag, b->ice_ufrag) && str_eq(a->ice_pwd, b->ice_pwd) &&
-         str_eq(a->ice_options, b->ice_options) &&
+         !a->end_of_candidates == !b->end_of_candidates && !a->bundle_only == !b->bundle_only &&
+         str_eq(a->rtcp, b->rtcp) && str_eq(a->ice_ufrag, b->ice_ufrag) &&
+         str_eq(a->ice_pwd, b->ice_pwd) && str_eq(a->ice_options, b->ice_options) &&
          fingerprint_eq(&a->fingerprint, &b->fingerprint) && a->setup == b->setup &&
          list_eq(a->candidates, b->candidates, candidate_eq) &&
          list_eq(a->msids, b->msids, msid_eq) && list_eq(a->ssrcs, b->ssrcs, ssrc_eq) &&

@@ -185,6 +185,21 @@ static bool in_bundle(const sb_sdp *d, const char *mid) {
   return false;
 }
 
+/* RFC 8843 section 6: port 0 with a=bundle-only and the mid in the BUNDLE
+ * group means "bundled" (the section uses the group's transport), not
+ * "rejected". Firefox with max-bundle and GStreamer's webrtcbin offer all but
+ * the first section this way, and Firefox re-offers sections the server
+ * added so. */
+static bool bundle_only(const sb_sdp *d, const sb_sdp_media *m) {
+  return m->port == 0 && m->bundle_only && m->mid && in_bundle(d, m->mid);
+}
+
+/* Port 0 that rejects (answers) or stops (offers) the section (RFC 3264
+ * sections 6 and 8.2). */
+static bool port_rejects(const sb_sdp *d, const sb_sdp_media *m) {
+  return m->port == 0 && !bundle_only(d, m);
+}
+
 static sb_sdp_direction effective_dir(const sb_sdp *d, const sb_sdp_media *m) {
   sb_sdp_direction dir = m->direction ? m->direction : d->direction;
   return dir ? dir : SB_SDP_DIR_SENDRECV;
@@ -237,11 +252,21 @@ static char *fmts_text(const sb_sdp_media *m) {
 /* Checks the transport parameters common to offers and answers and records
  * them. */
 static int read_transport(sb_session *s, const sb_sdp *d, bool is_offer, char *why, size_t wl) {
-  const sb_sdp_media *first = NULL;
+  /* The BUNDLE transport's section: the first with a port in the group (the
+   * tagged one, RFC 8843 section 7), else the first with a port at all. */
+  const sb_sdp_media *first = NULL, *any_port = NULL;
+  bool bundled = false;
   for (guint i = 0; i < d->media->len && !first; i++) {
     const sb_sdp_media *m = d->media->pdata[i];
-    if (m->port != 0) first = m;
+    bundled |= bundle_only(d, m);
+    if (m->port == 0) continue;
+    if (!any_port) any_port = m;
+    if (m->mid && in_bundle(d, m->mid)) first = m;
   }
+  if (!first) first = any_port;
+  if (!first && bundled)
+    return set_why(why, wl, "a=bundle-only m-lines but no m-line with a port for the BUNDLE group"),
+           SB_EINVAL;
   if (!first) return SB_OK;
   const char *ufrag = media_ufrag(d, first), *pwd = media_pwd(d, first);
   const sb_sdp_fingerprint *fp = media_fp(d, first);
@@ -297,7 +322,7 @@ int sb_session_apply_offer(sb_session *s, const sb_sdp *offer, char *why, size_t
     sb_msection *sec;
     if (i < s->sections->len) {
       const sb_msection *old = s->sections->pdata[i];
-      if (strcmp(old->mid, m->mid) && !(old->rejected && m->port == 0)) {
+      if (strcmp(old->mid, m->mid) && !(old->rejected && port_rejects(offer, m))) {
         set_why(why, wl, "the offer reorders or renames m-lines");
         rc = SB_EINVAL;
         break;
@@ -317,7 +342,7 @@ int sb_session_apply_offer(sb_session *s, const sb_sdp *offer, char *why, size_t
       bool media_ok =
           sb_sdp_media_is_rtp(m) && (m->kind == SB_SDP_KIND_AUDIO || m->kind == SB_SDP_KIND_VIDEO);
       if (media_ok) sec->n_codecs = pick_codecs(m, sec->codecs, SB_SESSION_MAX_CODECS);
-      if (!media_ok || sec->n_codecs == 0 || m->port == 0) {
+      if (!media_ok || sec->n_codecs == 0 || port_rejects(offer, m)) {
         sec->rejected = true;
         sec->rejected_proto = g_strdup(m->proto);
         sec->rejected_fmts = fmts_text(m);
@@ -326,7 +351,7 @@ int sb_session_apply_offer(sb_session *s, const sb_sdp *offer, char *why, size_t
       }
     }
     g_ptr_array_add(next, sec);
-    if (m->port == 0 && !sec->rejected) {
+    if (port_rejects(offer, m) && !sec->rejected) {
       /* The browser stopped this transceiver. */
       sec->rejected = true;
       sec->sending = false;
@@ -334,7 +359,9 @@ int sb_session_apply_offer(sb_session *s, const sb_sdp *offer, char *why, size_t
       sec->rejected_fmts = fmts_text(m);
     }
     if (sec->rejected) continue;
-    if (!m->rtcp_mux) {
+    if (!m->rtcp_mux && !bundle_only(offer, m)) {
+      /* (A bundle-only section takes the group's transport, rtcp-mux
+       * included: RFC 8843 section 9.3.) */
       set_why(why, wl, "rtcp-mux is required");
       rc = SB_EUNSUPPORTED;
     } else if (!in_bundle(offer, m->mid)) {
@@ -386,7 +413,7 @@ int sb_session_apply_answer(sb_session *s, const sb_sdp *answer, char *why, size
   for (guint i = 0; i < answer->media->len; i++) {
     const sb_sdp_media *m = answer->media->pdata[i];
     const sb_msection *sec = s->sections->pdata[i];
-    if (m->port != 0 && (!m->mid || strcmp(m->mid, sec->mid)))
+    if (!port_rejects(answer, m) && (!m->mid || strcmp(m->mid, sec->mid)))
       return set_why(why, wl, "the answer's mids do not match the offer"), SB_EINVAL;
   }
   int rc = read_transport(s, answer, false, why, wl);
@@ -395,7 +422,7 @@ int sb_session_apply_answer(sb_session *s, const sb_sdp *answer, char *why, size
     const sb_sdp_media *m = answer->media->pdata[i];
     sb_msection *sec = s->sections->pdata[i];
     if (sec->rejected) continue;
-    if (m->port == 0) {
+    if (port_rejects(answer, m)) {
       sec->rejected = true;
       sec->sending = false;
       sec->rejected_proto = g_strdup(m->proto);
@@ -617,8 +644,13 @@ static void write_codecs(sb_sdp_media *m, const sb_msection *sec) {
   }
 }
 
+/* A rejected section (RFC 3264 section 6, RFC 8843 section 7.3.3): port 0,
+ * the offered proto and fmts, a c= line (Firefox refuses a description
+ * with a media level without one), its mid, inactive; not in the BUNDLE
+ * group. */
 static void write_rejected(sb_sdp_media *m, const sb_msection *sec) {
   m->port = 0;
+  sb_sdp_set_str(&m->connection, "IN IP4 0.0.0.0");
   sb_sdp_set_str(&m->mid, sec->mid);
   char **fmts = g_strsplit(sec->rejected_fmts ? sec->rejected_fmts : "", " ", -1);
   for (int i = 0; fmts[i]; i++) {

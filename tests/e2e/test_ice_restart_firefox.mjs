@@ -6,13 +6,9 @@
 // no second DTLS handshake, and video keeps being decoded on both sides. Ends
 // with the server's clean exit (status 0, no sanitizer report).
 //
-// Known bug (the checks marked TODO): once the server has added its own
-// m-sections (s0, s1), Firefox re-offers them with port 0 and a=bundle-only
-// (RFC 8843: bundled, not rejected). The server takes port 0 for "rejected"
-// (core/session.c, sb_session_apply_offer, which does not know bundle-only),
-// answers them port 0 without a c= line, and Firefox refuses that answer
-// ("c= connection line not specified for every media level"), so any
-// renegotiation Firefox starts after that, this restart included, fails.
+// Once the server has added its own m-sections (s0, s1), Firefox re-offers them
+// with port 0 and a=bundle-only (RFC 8843 section 6: bundled, not rejected), so
+// this restart also checks that the server keeps those sections.
 import {
   checkMedia, launchBrowser, openParticipant, recordSdp, recordedSdp, run, sdpUfrag, selectedPair, sleep,
   startServer, waitUntil,
@@ -22,7 +18,6 @@ import { launchFirefox, openFirefoxParticipant } from './lib/firefox.mjs';
 const pwdOf = (sdp) => /^a=ice-pwd:(\S+)/m.exec(sdp || '')?.[1] ?? null;
 const fingerprintOf = (sdp) => /^a=fingerprint:(.+)$/m.exec(sdp || '')?.[1]?.trim() ?? null;
 const connected = (s) => s && ['connected', 'completed'].includes(s.ice);
-const todo = 'Firefox re-offers server-added sections bundle-only (port 0), taken for rejected by core/session.c';
 
 await run('ice-restart-firefox', async (ctx) => {
   const { t } = ctx;
@@ -56,13 +51,17 @@ await run('ice-restart-firefox', async (ctx) => {
   t.ok(answer && srvUfrag1 && srvUfrag1 !== srvUfrag0 && pwdOf(answer.sdp) !== pwdOf(descs0.remote),
     `the server answers with new ICE credentials (ufrag ${srvUfrag0} -> ${srvUfrag1}, new password)`, answer?.sdp);
   t.ok(answer && fingerprintOf(answer.sdp) === fingerprintOf(descs0.remote), 'the answer keeps the DTLS fingerprint', answer?.sdp);
+  const bundleOnly = (offer?.sdp?.match(/^a=bundle-only/gm) || []).length;
+  const mLines = answer?.sdp?.match(/^m=.*$/gm) || [];
+  t.ok(answer && mLines.length > 0 && mLines.every((l) => !/^m=\S+ 0 /.test(l)),
+    `the answer keeps every m-section: none answered port 0 (the offer marked ${bundleOnly} bundle-only)`, { offer: offer?.sdp, answer: answer?.sdp });
 
   const pair1 = await waitUntil(async () => {
     const s = await selectedPair(ff);
     return connected(s) && s.pairId && s.pairId !== pair0?.pairId ? s : null;
   }, { timeoutMs: 20000 });
   t.ok(pair1, `firefox's ICE reconnects on a new candidate pair (${pair0?.pairId} -> ${pair1?.pairId}, local port ${pair0?.localPort} -> ${pair1?.localPort})`,
-    pair1 ? undefined : await ff.diag(await selectedPair(ff)), { todo });
+    pair1 ? undefined : await ff.diag(await selectedPair(ff)));
   if (pair1) {
     await sleep(2000);
     const later = await selectedPair(ff);
@@ -72,13 +71,13 @@ await run('ice-restart-firefox', async (ctx) => {
   }
   const m = await ff.waitMedia(crId, { timeoutMs: 10000 });
   t.ok(m.ok, `after the restart: firefox still decodes chromium's video, rising${m.ok ? ` (frames ${m.before.videoFrames}->${m.after.videoFrames})` : ''}`,
-    m.ok ? undefined : m.why, { todo });
+    m.ok ? undefined : m.why);
   await checkMedia(ctx, cr, ffId, 'after the restart: chromium still decodes firefox\'s video, rising');
   const log = server.stderr();
   t.ok(log.includes(`${ffId}: ICE restart (in the browser's offer)`), 'the server logs the ICE restart of firefox\'s connection', log.split('\n').slice(-30).join('\n'));
   t.ok(log.split('\n').filter((l) => l.includes(`${ffId}: media connected`)).length === 1, 'no second DTLS handshake on the server');
   const errs = [...(await ff.events()), ...(await cr.events())].filter((e) => e.type === 'error' || e.type === 'peer-left');
-  t.ok(errs.length === 0, 'no error or peer-left events on either page', errs, { todo });
+  t.ok(errs.length === 0, 'no error or peer-left events on either page', errs);
   await Promise.all([chrome.close(), firefox.close()]);
   await server.stopAndCheck();
 });

@@ -105,6 +105,7 @@ static const fixture_facts facts[] = {
     {"firefox-offer-datachannel.sdp", 3, "0 1 2", 109, 120, 3, SB_SDP_SETUP_ACTPASS, FALSE, 2,
      TRUE},
     {"firefox-offer-recvonly.sdp", 2, "0 1", 109, 120, 3, SB_SDP_SETUP_ACTPASS, FALSE, -1, TRUE},
+    {"firefox-offer-maxbundle.sdp", 2, "0 1", 109, 120, 3, SB_SDP_SETUP_ACTPASS, FALSE, -1, TRUE},
     {"aiortc-offer-av.sdp", 2, "0 1", 96, 97, 1, SB_SDP_SETUP_ACTPASS, FALSE, -1, TRUE},
     {"aiortc-answer-av.sdp", 2, "0 1", 96, 97, 1, SB_SDP_SETUP_ACTIVE, FALSE, -1, TRUE},
     {"aiortc-offer-datachannel.sdp", 3, "0 1 2", 96, 97, 1, SB_SDP_SETUP_ACTPASS, FALSE, 2, TRUE},
@@ -360,6 +361,51 @@ static void test_firefox_details(void) {
   g_assert_cmpuint(v->ssrcs->len, ==, 6);
   g_assert_true(g_str_has_prefix(((sb_sdp_msid *)g_ptr_array_index(v->msids, 0))->stream_id, "{"));
   g_assert_true(v->rtcp_rsize);
+  sb_sdp_free(sdp);
+}
+
+/* Firefox with bundlePolicy max-bundle: the video section has port 0 and
+ * a=bundle-only (RFC 8843 section 6), which a round trip keeps, written where
+ * Firefox writes it (right after c=). */
+static void test_firefox_maxbundle(void) {
+  sb_sdp *sdp = parse_fixture("firefox-offer-maxbundle.sdp");
+  sb_sdp_media *a = sb_sdp_media_at(sdp, 0), *v = sb_sdp_media_at(sdp, 1);
+  g_assert_cmpuint(a->port, !=, 0);
+  g_assert_false(a->bundle_only);
+  g_assert_cmpuint(v->port, ==, 0);
+  g_assert_true(v->bundle_only);
+  g_assert_cmpstr(v->connection, ==, "IN IP4 0.0.0.0");
+  g_assert_cmpuint(v->candidates->len, ==, 0);
+  const char *val = NULL;
+  g_assert_cmpint(sb_sdp_attr_find(v->attrs, "bundle-only", &val), ==, SB_ENOTFOUND);
+  GString *w = g_string_new(NULL);
+  g_assert_cmpint(sb_sdp_write(sdp, w), ==, SB_OK);
+  g_assert_nonnull(strstr(w->str, "\r\nm=video 0 UDP/TLS/RTP/SAVPF 120 124 121 125 99 100 123 122 "
+                                  "119\r\nc=IN IP4 0.0.0.0\r\na=bundle-only\r\n"));
+  g_assert_null(strstr(w->str, "a=bundle-only:"));
+  g_assert_null(strstr(w->str, "a=bundle-only\r\na=bundle-only")); /* once */
+  sb_sdp *back = parse_str(w->str, SB_OK);
+  g_assert_true(sb_sdp_media_at(back, 1)->bundle_only);
+  g_assert_true(sb_sdp_equal(sdp, back));
+  sb_sdp_media_at(back, 1)->bundle_only = FALSE;
+  g_assert_false(sb_sdp_equal(sdp, back));
+  GString *w2 = g_string_new(NULL);
+  g_assert_cmpint(sb_sdp_write(back, w2), ==, SB_OK);
+  g_assert_null(strstr(w2->str, "bundle-only"));
+  sb_sdp_free(back);
+  g_string_free(w2, TRUE);
+  g_string_free(w, TRUE);
+  sb_sdp_free(sdp);
+  /* A flag: a value is malformed; at session level it is just an attribute. */
+  parse_str("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+            "m=video 0 UDP/TLS/RTP/SAVPF 96\r\na=bundle-only:1\r\n",
+            SB_EINVAL);
+  sdp = parse_str("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=bundle-only\r\n"
+                  "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n",
+                  SB_OK);
+  g_assert_false(sb_sdp_media_at(sdp, 0)->bundle_only);
+  g_assert_cmpint(sb_sdp_attr_find(sdp->attrs, "bundle-only", &val), ==, SB_OK);
+  g_assert_null(val);
   sb_sdp_free(sdp);
 }
 
@@ -886,6 +932,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/sdp/fixtures/facts", test_fixture_facts);
   g_test_add_func("/sdp/fixtures/chromium-offer", test_chromium_offer_details);
   g_test_add_func("/sdp/fixtures/firefox-simulcast", test_firefox_details);
+  g_test_add_func("/sdp/fixtures/firefox-maxbundle", test_firefox_maxbundle);
   g_test_add_func("/sdp/fixtures/datachannel", test_datachannel);
   g_test_add_func("/sdp/fixtures/safari", test_safari_details);
   g_test_add_func("/sdp/parse/forms", test_minimal_and_forms);
