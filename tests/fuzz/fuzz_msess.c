@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct {
   int64_t now;
-  sb_msection pub[3]; /* the publisher's section and two renegotiated forms */
+  sb_msection pub[4]; /* the publisher's section and three renegotiated forms */
   sb_msection rcv[3]; /* the receiver's, likewise */
   sb_rx_stream rx;
   sb_tx_stream tx;
@@ -403,7 +403,7 @@ static void control(world *w, const uint8_t *b) {
   switch (b[0] & 7) {
   case 0: sb_msess_request_keyframe(w->ms, &w->rx, w->now); break;
   case 1: sb_msess_set_remb(w->ms, (uint64_t)b[1] << (b[0] >> 3), w->now); break;
-  case 2: sb_rx_stream_set_section(&w->rx, &w->pub[b[1] % 3]); break;
+  case 2: sb_rx_stream_set_section(&w->rx, &w->pub[b[1] % 4]); break;
   case 3: CHECK(sb_tx_stream_configure(&w->tx, &w->rcv[b[1] % 3]) == SB_OK); break;
   case 4: /* a new source */
     sb_rx_stream_set_ssrc(&w->rx, b[1] & 1 ? MEDIA_SSRC : OTHER_SSRC + b[1]);
@@ -438,6 +438,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   section(&w->pub[0], "0", 96, 97, true);
   section(&w->pub[1], "0", 96, 0, false);
   section(&w->pub[2], "0", 98, 97, true);
+  section(&w->pub[3], "0", 96, 97, true);
+  w->pub[3].codecs[0].fb_pli = false; /* keyframes by FIR */
+  w->pub[3].codecs[0].fb_fir = true;
   section(&w->rcv[0], "s0", 100, 101, true);
   section(&w->rcv[1], "s0", 100, 0, true);
   section(&w->rcv[2], "s0", 100, 101, false);

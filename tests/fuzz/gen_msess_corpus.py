@@ -89,9 +89,14 @@ SEEDS["loss-rtx-recovery"] = (
 # A padding-only probe on the RTX SSRC (payload 0, 201 bytes of padding).
 SEEDS["padding-probe"] = bytes([1]) + rtp(media) * 2 + rtp(RTX | PT97 | PAD | TCC, plen=0x80)
 
-# 300 packets into the history, then a NACK asking for 4352 seqs, twice.
+# 500 packets of 150 bytes into the history, then a NACK asking for 4352
+# seqs (more than the rate limit lets go), twice; a few smaller ones.
 SEEDS["nack-storm"] = (
-    bytes([1]) + rtp(media, dt=3) * 300 + rtcp(0, 0xFF) + rtcp(0, 0xFF, dt=40) + rtcp(0, 3, 5, 0xFF, 0xFF)
+    bytes([1])
+    + rtp(media, plen=127, dt=3) * 500
+    + rtcp(0, 0xFF)
+    + rtcp(0, 0xFF, dt=30)
+    + rtcp(0, 3, 5, 0xFF, 0xFF)
 )
 
 # The publisher's SR, our SR a second later, the receiver's RR echoing it.
@@ -144,6 +149,10 @@ SEEDS["renegotiate"] = (
     + ctl(2, 2)
     + rtp(media)
     + rtp(MID | MEDIA | PT98)
+    + ctl(2, 3)
+    + rtp(media)
+    + ctl(0)
+    + wait(100)
     + ctl(2, 0)
     + ctl(4, 2)
     + rtp(media)
@@ -166,7 +175,8 @@ SEEDS["renegotiate"] = (
     + ctl(1, 0)
     + wait(255)
     + ctl(5, 0x81)
-    + rtp(media) * 20
+    + rtp(media, plen=100, dt=40) * 60
+    + rtp(media, step=5, plen=100, dt=40) * 60
     + wait(255)
     + wait(255)
     + ctl(5, 0x80)
