@@ -19,17 +19,20 @@ tests_bench_sb_loadgen_SOURCES = tests/bench/loadgen/main.c \
 	server/timers.c server/timers.h server/net_addr.c server/net_addr.h \
 	tests/bench/loadgen/sdp_offer.c tests/bench/loadgen/sdp_offer.h \
 	tests/bench/loadgen/media.c tests/bench/loadgen/media.h \
+	tests/bench/loadgen/loss.c tests/bench/loadgen/loss.h \
 	tests/bench/loadgen/stats.c tests/bench/loadgen/stats.h
 tests_bench_sb_loadgen_CFLAGS = $(AM_CFLAGS) $(LWS_CFLAGS) $(JANSSON_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(SRTP_CFLAGS)
 tests_bench_sb_loadgen_LDADD = libsbmedia.la libsbcore.la $(LWS_LIBS) $(JANSSON_LIBS) \
 	$(OPENSSL_LIBS) $(SRTP_LIBS) $(GLIB_LIBS) -lm
 
-# Its sans-IO parts (packets, statistics, offer/answer) under make check.
+# Its sans-IO parts (packets, receive loss and NACKs, statistics,
+# offer/answer) under make check.
 check_PROGRAMS += tests/bench/loadgen/test_loadgen
 TESTS += tests/bench/loadgen/test_loadgen
 tests_bench_loadgen_test_loadgen_SOURCES = tests/bench/loadgen/test_loadgen.c \
 	tests/bench/loadgen/media.c tests/bench/loadgen/media.h \
+	tests/bench/loadgen/loss.c tests/bench/loadgen/loss.h \
 	tests/bench/loadgen/stats.c tests/bench/loadgen/stats.h \
 	tests/bench/loadgen/sdp_offer.c tests/bench/loadgen/sdp_offer.h
 tests_bench_loadgen_test_loadgen_LDADD = libsbcore.la $(GLIB_LIBS) -lm

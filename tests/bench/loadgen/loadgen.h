@@ -25,6 +25,9 @@ typedef struct {
   int setup_timeout_s; /* a call not up by then has failed */
   const char *json_path;
   bool verbose;
+  double drop_recv; /* share of received video to drop and NACK (0: none) */
+  bool nack;        /* NACK missing video like a browser (implied by drop_recv > 0) */
+  uint64_t seed;    /* of the drop PRNGs (each peer's is derived from it) */
 } sb_lg_config;
 
 /* Payload sizes of the packet mix (RTP payload bytes, header not counted). */

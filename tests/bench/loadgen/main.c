@@ -42,6 +42,22 @@ static json_t *result_json(const sb_lg_result *r) {
   json_object_set_new(o, "forwarded_mbps", json_real(r->forwarded_mbps));
   json_object_set_new(o, "window_start_unix", json_real(r->window_start_unix));
   json_object_set_new(o, "window_end_unix", json_real(r->window_end_unix));
+  json_object_set_new(o, "drop_recv", json_real(r->drop_recv));
+  json_t *rec = json_object();
+  json_object_set_new(rec, "nack", json_boolean(r->nack));
+  json_object_set_new(rec, "dropped", json_integer((json_int_t)r->dropped));
+  json_object_set_new(rec, "nack_packets", json_integer((json_int_t)r->nack_packets));
+  json_object_set_new(rec, "nacked_seqs", json_integer((json_int_t)r->nacked_seqs));
+  json_object_set_new(rec, "retransmissions", json_integer((json_int_t)r->retransmissions));
+  json_object_set_new(rec, "rtx_packets", json_integer((json_int_t)r->rtx_packets));
+  json_object_set_new(rec, "recovered", json_integer((json_int_t)r->recovered));
+  json_object_set_new(rec, "rtx_unneeded", json_integer((json_int_t)r->rtx_unneeded));
+  json_object_set_new(rec, "given_up", json_integer((json_int_t)r->given_up));
+  json_object_set_new(rec, "plis_sent", json_integer((json_int_t)r->plis_sent));
+  json_object_set_new(rec, "nack_in_seqs", json_integer((json_int_t)r->nack_in_seqs));
+  json_object_set_new(rec, "resent", json_integer((json_int_t)r->resent));
+  json_object_set_new(rec, "twcc_feedback_in", json_integer((json_int_t)r->twcc_in));
+  json_object_set_new(o, "recovery", rec);
   if (r->first_failure[0]) json_object_set_new(o, "first_failure", json_string(r->first_failure));
   return o;
 }
@@ -49,8 +65,9 @@ static json_t *result_json(const sb_lg_result *r) {
 int main(int argc, char **argv) {
   char *target = NULL, *url = NULL, *address = NULL, *json_path = NULL;
   int calls = 1, threads = 2, video_kbps = 1000, audio_pps = 50, setup_timeout = 30;
-  double duration = 10, setup_rate = 20;
-  gboolean verbose = FALSE;
+  double duration = 10, setup_rate = 20, drop_recv = 0;
+  gboolean verbose = FALSE, nack = FALSE;
+  gint64 seed = 1;
   GOptionEntry entries[] = {
       {"target", 0, 0, G_OPTION_ARG_STRING, &target, "Server kind: switchboard or janus", "KIND"},
       {"url", 0, 0, G_OPTION_ARG_STRING, &url,
@@ -71,6 +88,14 @@ int main(int argc, char **argv) {
        "Seconds a call may take to come up (default 30)", "S"},
       {"json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Also write the result object here",
        "FILE"},
+      {"drop-recv", 0, 0, G_OPTION_ARG_DOUBLE, &drop_recv,
+       "Drop this share (0..0.5) of the new video packets received, as a lossy network would, "
+       "and NACK them; implies --nack (default 0)",
+       "SHARE"},
+      {"nack", 0, 0, G_OPTION_ARG_NONE, &nack,
+       "NACK missing video like a browser (and ask for a keyframe when a packet is given up)",
+       NULL},
+      {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the --drop-recv choices (default 1)", "N"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every call's progress", NULL},
       G_OPTION_ENTRY_NULL};
   GOptionContext *oc = g_option_context_new("- WebRTC load generator for Switchboard and Janus");
@@ -97,7 +122,10 @@ int main(int argc, char **argv) {
                       .setup_rate = setup_rate,
                       .setup_timeout_s = setup_timeout,
                       .json_path = json_path,
-                      .verbose = verbose};
+                      .verbose = verbose,
+                      .drop_recv = drop_recv,
+                      .nack = nack || drop_recv > 0,
+                      .seed = (uint64_t)seed};
   if (!target || !strcmp(target, "switchboard"))
     cfg.target = SB_LG_TARGET_SWITCHBOARD;
   else if (!strcmp(target, "janus"))
@@ -114,6 +142,10 @@ int main(int argc, char **argv) {
       video_kbps < 0 || audio_pps < 1 || audio_pps > 1000 || setup_timeout < 1) {
     fprintf(stderr, "sb-loadgen: --calls, --threads, --duration, --setup-rate, --audio-pps and "
                     "--setup-timeout must be positive (threads <= 64, audio-pps <= 1000)\n");
+    goto out;
+  }
+  if (!(drop_recv >= 0 && drop_recv <= 0.5)) {
+    fprintf(stderr, "sb-loadgen: --drop-recv must be between 0 and 0.5\n");
     goto out;
   }
   raise_fd_limit();
@@ -136,6 +168,14 @@ int main(int argc, char **argv) {
           res.sent_packets, res.received_packets, res.lost, res.loss_pct, res.duplicates,
           res.corrupt, res.latency_p50_us, res.latency_p99_us, res.forwarded_pps,
           res.forwarded_mbps);
+  if (res.nack)
+    fprintf(stderr,
+            "dropped %" G_GUINT64_FORMAT ", NACKed %" G_GUINT64_FORMAT " seqs in %" G_GUINT64_FORMAT
+            " messages, retransmissions %" G_GUINT64_FORMAT " (RTX %" G_GUINT64_FORMAT
+            ", unneeded %" G_GUINT64_FORMAT "), recovered %" G_GUINT64_FORMAT
+            ", given up %" G_GUINT64_FORMAT ", PLIs %" G_GUINT64_FORMAT "\n",
+            res.dropped, res.nacked_seqs, res.nack_packets, res.retransmissions, res.rtx_packets,
+            res.rtx_unneeded, res.recovered, res.given_up, res.plis_sent);
   printf("%s\n", text);
   fflush(stdout);
   free(text);

@@ -31,6 +31,7 @@ typedef struct {
   uint32_t stream_id;
   uint64_t counter;
   uint8_t pt;
+  uint8_t rtx_pt;                     /* negotiated RTX payload type, 0 = none */
   uint8_t ext_mid, ext_abs, ext_twcc; /* negotiated ids, 0 = not sent */
   char mid[16];
   bool active; /* negotiated with a sending direction */

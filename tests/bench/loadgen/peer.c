@@ -240,6 +240,9 @@ static gboolean init_cb(gpointer data) {
   uint64_t sess = ((uint64_t)g_random_int() << 31) ^ g_random_int();
   p->sdp = sb_lg_sdp_new(ufrag, pwd, sb_cert_fingerprint(p->env->cert), cname, stream, ssrc,
                          p->cfg.sendrecv_shape, sess);
+  do
+    p->sdp->video_rtx_ssrc = g_random_int() | 1;
+  while (p->sdp->video_rtx_ssrc == ssrc[0] || p->sdp->video_rtx_ssrc == ssrc[1]);
   if (sb_lg_ice_gather(p->ice) < 0) {
     sb_lg_peer_fail(p, "ICE could not gather a candidate on the media address");
     return G_SOURCE_REMOVE;
@@ -259,6 +262,15 @@ sb_lg_peer *sb_lg_peer_new(sb_lg_thread *th, sb_lg_env *env, const sb_lg_peer_co
   p->cb = *cb;
   p->user = user;
   p->early_candidates = g_ptr_array_new_with_free_func(g_free);
+  memset(p->recv.rtx_apt, 0xff, sizeof p->recv.rtx_apt);
+  if (cfg->nack || cfg->drop_recv > 0) {
+    /* Each peer drops its own packets, reproducibly from the run's seed. */
+    p->loss = g_new(sb_lg_loss, 1);
+    p->sent = g_new0(sb_lg_sent, SB_LG_SEND_HISTORY);
+    p->rtx_seq = (uint16_t)g_random_int();
+    sb_lg_loss_init(p->loss, cfg->drop_recv,
+                    cfg->seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(cfg->index + 1)));
+  }
   sb_lg_thread_post(th, init_cb, p, NULL);
   return p;
 }
@@ -438,5 +450,7 @@ void sb_lg_peer_free(sb_lg_peer *p) {
   if (!p) return;
   g_ptr_array_free(p->early_candidates, TRUE);
   g_free(p->pending_dtls);
+  g_free(p->loss);
+  g_free(p->sent);
   g_free(p);
 }

@@ -44,6 +44,11 @@ typedef struct {
   bool sendrecv_shape; /* offer audio+video sendrecv, else sendonly + recvonly pairs */
   const char *address; /* local media address (copied) */
   int video_kbps, audio_pps;
+  /* Loss on the video we receive (loss.h): drop this share and NACK it, or
+   * (nack) only NACK what the network lost. */
+  double drop_recv;
+  bool nack;
+  uint64_t seed;
 } sb_lg_peer_config;
 
 /* A new peer on thread th (its agent is made there). cb is copied, user

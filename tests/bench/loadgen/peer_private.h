@@ -6,6 +6,7 @@
 #include "core/rx_stats.h"
 #include "dtls.h"
 #include "ice_client.h"
+#include "loss.h"
 #include "media.h"
 #include "peer.h"
 #include "sdp_offer.h"
@@ -16,6 +17,21 @@ struct sb_lg_env {
   sb_cert *cert;
   sb_dtls_ctx *dtls;
 };
+
+/* One video packet we sent, enough to build it again byte for byte (the
+ * payload depends on the counter and the send time only). */
+typedef struct {
+  bool used;
+  bool marker;
+  uint16_t seq;
+  uint16_t payload_len;
+  uint32_t ts;
+  uint64_t counter;
+  int64_t sent_ns;
+  int64_t resent_ns; /* last retransmission, 0: none */
+} sb_lg_sent;
+
+#define SB_LG_SEND_HISTORY 512 /* video packets kept for the server's NACKs (~4 s) */
 
 /* One stream we receive from the partner (audio or video). */
 typedef struct {
@@ -65,6 +81,18 @@ struct sb_lg_peer {
   /* Receiving. */
   sb_lg_rx rx[SB_LG_TRACKS];
   int64_t first_rx_us;
+  sb_lg_recv_params recv; /* RTX and NACK payload types of what we receive */
+  /* Loss and recovery on the video we receive: NULL unless cfg.nack or
+   * cfg.drop_recv; allocated with the peer. */
+  sb_lg_loss *loss;
+  uint32_t loss_ssrc; /* the stream it tracks (a new SSRC restarts it) */
+  bool loss_have_ssrc;
+  uint64_t loss_given_up; /* loss->nack.given_up already counted */
+  int64_t rtt_us;         /* from the server's report blocks on what we send; 0: unknown */
+  /* What we sent on video, for the server's NACKs (with loss: like a
+   * browser, we answer them, in RTX form when negotiated). */
+  sb_lg_sent *sent; /* SB_LG_SEND_HISTORY, by seq; NULL unless loss is */
+  uint16_t rtx_seq;
 };
 
 /* peer.c */

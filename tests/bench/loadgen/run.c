@@ -135,7 +135,10 @@ static void start_call(sb_lg_run *run) {
                             .sendrecv_shape = run->roles.sendrecv_shape,
                             .address = run->cfg->address,
                             .video_kbps = run->cfg->video_kbps,
-                            .audio_pps = run->cfg->audio_pps};
+                            .audio_pps = run->cfg->audio_pps,
+                            .drop_recv = run->cfg->drop_recv,
+                            .nack = run->cfg->nack,
+                            .seed = run->cfg->seed};
     sb_lg_thread *th = sb_lg_threads_get(run->threads, (2 * i + side) % nthreads);
     call->peer[side] = sb_lg_peer_new(th, run->env, &pc, &peer_cb, &call->ref[side]);
   }
@@ -196,6 +199,20 @@ static void compute(sb_lg_run *run) {
   r->corrupt = b->corrupt - a->corrupt;
   r->send_errors = b->send_errors - a->send_errors;
   r->skipped = b->skipped - a->skipped;
+  r->drop_recv = cfg->drop_recv;
+  r->nack = cfg->nack || cfg->drop_recv > 0;
+  r->dropped = b->dropped - a->dropped;
+  r->recovered = b->recovered - a->recovered;
+  r->nack_packets = b->nack_packets - a->nack_packets;
+  r->nacked_seqs = b->nacked_seqs - a->nacked_seqs;
+  r->given_up = b->given_up - a->given_up;
+  r->plis_sent = b->plis_sent - a->plis_sent;
+  r->retransmissions = b->retransmissions - a->retransmissions;
+  r->rtx_packets = b->rtx_packets - a->rtx_packets;
+  r->rtx_unneeded = b->rtx_unneeded - a->rtx_unneeded;
+  r->nack_in_seqs = b->nack_in_seqs - a->nack_in_seqs;
+  r->resent = b->resent - a->resent;
+  r->twcc_in = b->twcc_in - a->twcc_in;
   r->loss_pct = expected ? 100.0 * (double)r->lost / (double)expected : 0;
   r->latency_p50_us = (double)sb_lg_hist_quantile(&b->latency_us, 0.5);
   r->latency_p99_us = (double)sb_lg_hist_quantile(&b->latency_us, 0.99);

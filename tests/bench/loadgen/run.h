@@ -51,6 +51,11 @@ typedef struct {
   double latency_p50_us, latency_p99_us;
   double forwarded_pps, forwarded_mbps;
   double window_start_unix, window_end_unix;
+  /* Loss and recovery in the window (thread.h's counters of the same names). */
+  double drop_recv;
+  bool nack;
+  uint64_t dropped, recovered, nack_packets, nacked_seqs, given_up, plis_sent;
+  uint64_t retransmissions, rtx_packets, rtx_unneeded, nack_in_seqs, resent, twcc_in;
   char first_failure[200];
 } sb_lg_result;
 

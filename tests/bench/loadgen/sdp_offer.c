@@ -11,6 +11,7 @@
 
 #define OUR_AUDIO_PT 111
 #define OUR_VIDEO_PT 96
+#define OUR_RTX_PT   97 /* apt=96 */
 #define OUR_EXT_ABS  2
 #define OUR_EXT_TWCC 3
 #define OUR_EXT_MID  4
@@ -77,9 +78,21 @@ void sb_lg_sdp_send_params(const sb_lg_sdp *s, int track, sb_lg_send_params *out
                 (sec->dir == SB_SDP_DIR_SENDONLY || sec->dir == SB_SDP_DIR_SENDRECV);
   g_strlcpy(out->mid, sec->mid, sizeof out->mid);
   out->pt = sec->pt;
+  out->rtx_pt = sec->rtx_pt;
   out->ext_mid = sec->ext_mid;
   out->ext_abs = sec->ext_abs;
   out->ext_twcc = sec->ext_twcc;
+}
+
+void sb_lg_sdp_recv_params(const sb_lg_sdp *s, sb_lg_recv_params *out) {
+  memset(out->rtx_apt, 0xff, sizeof out->rtx_apt);
+  memset(out->nack, 0, sizeof out->nack);
+  for (guint i = 0; i < s->sections->len; i++) {
+    const sb_lg_section *sec = section_at(s, i);
+    if (sec->kind != SB_SDP_KIND_VIDEO || !sec->recv || !sec->negotiated || sec->rejected) continue;
+    if (sec->rtx_pt) out->rtx_apt[sec->rtx_pt & 0x7f] = sec->pt;
+    if (sec->nack) out->nack[sec->pt & 0x7f] = true;
+  }
 }
 
 /* ---- writing ---- */
@@ -105,6 +118,11 @@ static void add_codec(sb_sdp_media *m, const sb_lg_section *sec) {
     sb_sdp_codec_add_rtcp_fb(c, "ccm", "fir");
     sb_sdp_codec_add_rtcp_fb(c, "nack", NULL);
     sb_sdp_codec_add_rtcp_fb(c, "nack", "pli");
+    if (sec->rtx_pt) {
+      char apt[16];
+      g_snprintf(apt, sizeof apt, "apt=%u", sec->pt);
+      sb_sdp_media_add_codec(m, sec->rtx_pt, "rtx", 90000, 0, apt);
+    }
   }
 }
 
@@ -171,7 +189,13 @@ static int write_description(sb_lg_sdp *s, guint n, bool offer, GString *out) {
       char track_id[48];
       g_snprintf(track_id, sizeof track_id, "%s-%s", s->stream_id, sec->track ? "video" : "audio");
       sb_sdp_media_add_msid(m, s->stream_id, track_id);
+      bool rtx = sec->track == SB_LG_TRACK_VIDEO && sec->rtx_pt && s->video_rtx_ssrc;
+      if (rtx) {
+        const guint32 fid[2] = {s->ssrc[sec->track], s->video_rtx_ssrc};
+        sb_sdp_media_add_ssrc_group(m, "FID", fid, 2);
+      }
       sb_sdp_media_add_ssrc(m, s->ssrc[sec->track], "cname", s->cname);
+      if (rtx) sb_sdp_media_add_ssrc(m, s->video_rtx_ssrc, "cname", s->cname);
     }
     if (!candidates_done) {
       for (guint k = 0; k < s->candidates->len; k++) {
@@ -215,6 +239,7 @@ static sb_lg_section *offer_section(sb_lg_sdp *s, int track, bool recv) {
   sb_sdp_kind kind = track == SB_LG_TRACK_VIDEO ? SB_SDP_KIND_VIDEO : SB_SDP_KIND_AUDIO;
   sb_lg_section *sec = section_new(s, kind, NULL);
   sec->pt = kind == SB_SDP_KIND_AUDIO ? OUR_AUDIO_PT : OUR_VIDEO_PT;
+  sec->rtx_pt = kind == SB_SDP_KIND_VIDEO ? OUR_RTX_PT : 0;
   sec->ext_mid = OUR_EXT_MID;
   sec->ext_abs = OUR_EXT_ABS;
   sec->ext_twcc = OUR_EXT_TWCC;
@@ -271,6 +296,26 @@ static int match_codec(const sb_sdp_media *m) {
   const sb_sdp_codec *c = sb_sdp_media_find_codec(m, name);
   if (!c || c->clock_rate != (m->kind == SB_SDP_KIND_AUDIO ? 48000u : 90000u)) return -1;
   return c->pt;
+}
+
+/* The RTX payload type the remote pairs with pt (0: none) and whether it
+ * lists rtcp-fb nack for pt. */
+static void read_feedback(const sb_sdp_media *m, int pt, sb_lg_section *sec) {
+  guint rtx = 0;
+  sec->rtx_pt = m->kind == SB_SDP_KIND_VIDEO &&
+                        sb_sdp_media_find_rtx(m, (guint)pt, &rtx) == SB_OK && rtx <= 127
+                    ? (uint8_t)rtx
+                    : 0;
+  sec->nack = false;
+  const sb_sdp_codec *c = sb_sdp_media_codec_by_pt(m, (guint)pt);
+  for (guint i = 0; c && i < c->rtcp_fbs->len; i++) {
+    const sb_sdp_rtcp_fb *fb = c->rtcp_fbs->pdata[i];
+    if (!strcmp(fb->type, "nack") && !fb->param) sec->nack = true;
+  }
+  for (guint i = 0; i < m->rtcp_fb_all->len; i++) {
+    const sb_sdp_rtcp_fb *fb = m->rtcp_fb_all->pdata[i];
+    if (!strcmp(fb->type, "nack") && !fb->param) sec->nack = true;
+  }
 }
 
 /* The remote transport (first section that is not rejected; session-level
@@ -404,7 +449,10 @@ int sb_lg_sdp_apply_answer(sb_lg_sdp *s, const char *text, size_t len, char *why
       reject(sec, m);
     } else {
       int pt = match_codec(m);
-      if (pt >= 0) sec->pt = (uint8_t)pt;
+      if (pt >= 0) {
+        sec->pt = (uint8_t)pt;
+        read_feedback(m, pt, sec);
+      }
       sec->ext_mid = ext_id(d, m, URI_MID);
       sec->ext_abs = ext_id(d, m, URI_ABS);
       sec->ext_twcc = ext_id(d, m, URI_TWCC);
@@ -468,6 +516,7 @@ int sb_lg_sdp_answer_offer(sb_lg_sdp *s, const char *text, size_t len, GString *
     }
     sec->rejected = false;
     sec->pt = (uint8_t)pt;
+    read_feedback(m, pt, sec);
     sec->ext_mid = ext_id(d, m, URI_MID);
     sec->ext_abs = ext_id(d, m, URI_ABS);
     sec->ext_twcc = ext_id(d, m, URI_TWCC);

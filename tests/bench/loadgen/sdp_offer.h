@@ -14,9 +14,13 @@
  *
  * We are a polite peer: a remote offer that crosses ours rolls ours back.
  * Codecs: Opus (PT 111) and VP8 (PT 96) in our offers; in answers, the
- * remote's payload type for those codecs. Extensions: mid (4),
- * abs-send-time (2) and transport-wide-cc (3) in offers, the remote's ids in
- * answers. */
+ * remote's payload type for those codecs. Feedback as browsers offer it:
+ * transport-cc on both, and on VP8 also goog-remb, ccm fir, nack and nack
+ * pli, with RTX (RFC 4588, PT 97 apt=96) offered for VP8; in answers RTX
+ * only when the remote offered it (with its payload type). A section we
+ * send video on announces an RTX SSRC in an FID group, as browsers do (the
+ * generator never sends RTX itself). Extensions: mid (4), abs-send-time (2)
+ * and transport-wide-cc (3) in offers, the remote's ids in answers. */
 #ifndef SB_LG_SDP_OFFER_H
 #define SB_LG_SDP_OFFER_H
 
@@ -39,17 +43,20 @@ typedef struct {
   bool recv;            /* we receive on it (our direction includes recv) */
   sb_sdp_direction dir; /* our direction, as last written */
   uint8_t pt;
+  uint8_t rtx_pt; /* RTX payload type paired with pt (apt), 0: none */
+  bool nack;      /* the remote lists rtcp-fb nack for pt */
   uint8_t ext_mid, ext_abs, ext_twcc;
   char *reject_proto; /* rejected sections: the remote's proto and fmts */
   char *reject_fmts;
 } sb_lg_section;
 
-/* What one track needs to go out: the section's mid, payload type and
- * extension ids; active false when it may not be sent. */
+/* What one track needs to go out: the section's mid, payload type, RTX
+ * payload type (0: none) and extension ids; active false when it may not be
+ * sent. */
 typedef struct {
   bool active;
   char mid[32];
-  uint8_t pt, ext_mid, ext_abs, ext_twcc;
+  uint8_t pt, rtx_pt, ext_mid, ext_abs, ext_twcc;
 } sb_lg_send_params;
 
 typedef struct {
@@ -61,6 +68,7 @@ typedef struct {
   char ufrag[257], pwd[257], fingerprint[192], cname[32], stream_id[40];
   GPtrArray *candidates; /* char* "candidate:..." */
   uint32_t ssrc[SB_LG_TRACKS];
+  uint32_t video_rtx_ssrc; /* announced with the video SSRC in an FID group; 0: none */
   uint64_t sess_id, sess_version;
   unsigned next_mid;
   sb_lg_dtls_role dtls_role; /* fixed by the first exchange */
@@ -101,5 +109,14 @@ bool sb_lg_sdp_needs_offer(const sb_lg_sdp *s);
 
 /* The current sending parameters of a track. */
 void sb_lg_sdp_send_params(const sb_lg_sdp *s, int track, sb_lg_send_params *out);
+
+/* What may arrive on the video sections we receive on, by payload type
+ * (payload types are unique inside the BUNDLE group). */
+typedef struct {
+  uint8_t rtx_apt[128]; /* an RTX payload type -> the payload type it repairs; 0xff: not RTX */
+  bool nack[128];       /* a media payload type the remote takes NACKs for */
+} sb_lg_recv_params;
+
+void sb_lg_sdp_recv_params(const sb_lg_sdp *s, sb_lg_recv_params *out);
 
 #endif

@@ -141,6 +141,18 @@ void sb_lg_counters_add(sb_lg_counters *dst, const sb_lg_counters *src) {
   dst->rtcp_in += src->rtcp_in;
   dst->rtcp_out += src->rtcp_out;
   dst->keyframes += src->keyframes;
+  dst->dropped += src->dropped;
+  dst->recovered += src->recovered;
+  dst->nack_packets += src->nack_packets;
+  dst->nacked_seqs += src->nacked_seqs;
+  dst->given_up += src->given_up;
+  dst->plis_sent += src->plis_sent;
+  dst->retransmissions += src->retransmissions;
+  dst->rtx_packets += src->rtx_packets;
+  dst->rtx_unneeded += src->rtx_unneeded;
+  dst->nack_in_seqs += src->nack_in_seqs;
+  dst->resent += src->resent;
+  dst->twcc_in += src->twcc_in;
   sb_lg_hist_merge(&dst->latency_us, &src->latency_us);
 }
 

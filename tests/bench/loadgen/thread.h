@@ -37,6 +37,20 @@ typedef struct {
   uint64_t corrupt;    /* wrong magic, checksum, or a stream not from the partner */
   uint64_t too_old;    /* older than the duplicate window: not judged */
   uint64_t rtcp_in, rtcp_out, keyframes;
+  /* Loss and recovery on what we receive (--drop-recv, --nack; loss.h). */
+  uint64_t dropped;         /* packets dropped on purpose */
+  uint64_t recovered;       /* of them, recovered by a retransmission */
+  uint64_t nack_packets;    /* RTCP NACK messages sent */
+  uint64_t nacked_seqs;     /* sequence numbers NACKed, retries included */
+  uint64_t given_up;        /* missing packets given up after the NACK retries */
+  uint64_t plis_sent;       /* keyframe requests after giving up */
+  uint64_t retransmissions; /* retransmitted packets received (RTX or the plain packet again) */
+  uint64_t rtx_packets;     /* of them, in RTX form (RFC 4588), unwrapped */
+  uint64_t rtx_unneeded;    /* retransmissions of packets already received */
+  /* What the server tells us as a sender. */
+  uint64_t nack_in_seqs; /* sequence numbers the server NACKed */
+  uint64_t resent;       /* of them, sent again (RTX when negotiated) */
+  uint64_t twcc_in;      /* transport-cc feedback messages */
   sb_lg_hist latency_us; /* one-way latency, only while a window is open */
 } sb_lg_counters;
 
