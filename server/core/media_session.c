@@ -55,7 +55,7 @@ sb_rx_stream *sb_msess_find_rx(sb_msess *ms, const sb_rtp_header *h, bool *is_rt
   /* The common case touches only the streams, not their sections. */
   for (guint i = 0; i < rx->len; i++) {
     sb_rx_stream *s = rx->pdata[i];
-    if (s->ssrc == h->ssrc) return s;
+    if (h->ssrc && s->ssrc == h->ssrc) return s;
   }
   for (guint i = 0; i < rx->len; i++) {
     sb_rx_stream *s = rx->pdata[i];
@@ -146,7 +146,8 @@ static void on_nack(sb_msess *ms, const uint8_t *pkt, size_t len, int64_t now) {
   uint8_t buf[1500 + SB_MSESS_TRAILER];
   for (size_t i = 0; i < n; i++) {
     size_t out_len = 0;
-    if (sb_tx_stream_resend(tx, seqs[i], now, buf, 1500, &out_len) < 0) continue;
+    if (sb_tx_stream_resend(tx, seqs[i], now, buf, sizeof buf - SB_MSESS_TRAILER + 2, &out_len) < 0)
+      continue;
     ms->c.rtx_out++;
     ms->io->send_rtp(ms->user, buf, out_len, sizeof buf);
   }
@@ -186,7 +187,7 @@ void sb_msess_on_rtcp(sb_msess *ms, const uint8_t *pkt, size_t len, int64_t now_
       if (sb_rtcp_sr_parse(p.data, p.len, &sr) < 0) continue;
       for (guint i = 0; i < ms->rx->len; i++) {
         sb_rx_stream *rx = ms->rx->pdata[i];
-        if (rx->ssrc == sr.ssrc) sb_rx_stream_on_sr(rx, sr.ntp, sr.rtp_ts, now_us);
+        if (sr.ssrc && rx->ssrc == sr.ssrc) sb_rx_stream_on_sr(rx, sr.ntp, sr.rtp_ts, now_us);
       }
       report_blocks(ms, sr.reports, sr.n_reports, now_us);
     } else if (p.pt == SB_RTCP_PT_RR) {
@@ -218,6 +219,11 @@ void sb_msess_request_keyframe(sb_msess *ms, sb_rx_stream *rx, int64_t now_us) {
 }
 
 void sb_msess_set_remb(sb_msess *ms, uint64_t bps, int64_t now_us) {
+  if (!bps && ms->remb_bps) {
+    /* The cap is gone: say so (once at once, then periodically). */
+    if (ms->remb_bps != SB_MSESS_REMB_UNCAPPED) ms->remb_due_us = now_us;
+    bps = SB_MSESS_REMB_UNCAPPED;
+  }
   /* A fall of more than 3% goes out at once; anything else at the next
    * periodic send. */
   if (bps && (!ms->remb_bps || bps < ms->remb_bps - ms->remb_bps / 32)) ms->remb_due_us = now_us;
@@ -337,7 +343,8 @@ void sb_msess_poll(sb_msess *ms, int64_t now_us) {
   for (guint i = 0; i < ms->rx->len; i++) {
     sb_rx_stream *rx = ms->rx->pdata[i];
     if (sb_rx_stream_next_deadline(rx, ms->rtt_us) > now_us) continue;
-    uint8_t *p = reserve(ms, &o, 600, &cap);
+    /* Room for a NACK of every pair the table can hold, and a PLI. */
+    uint8_t *p = reserve(ms, &o, SB_RTCP_FB_HEADER_LEN + 4 * 64 + 20, &cap);
     if (sb_rx_stream_poll(rx, now_us, ms->rtt_us, ms->rtcp_ssrc, p, cap, &w) == SB_OK) o.len += w;
   }
   if (ms->twcc && sb_twcc_gen_next_deadline(ms->twcc) <= now_us) {

@@ -35,6 +35,8 @@
 #define SB_MSESS_TWCC_INTERVAL_US   100000
 #define SB_MSESS_REMB_INTERVAL_US   1000000
 #define SB_MSESS_RTCP_MAX           1200 /* plain RTCP per compound packet */
+/* The REMB that lifts a cap we sent before (REMB has no "no limit"). */
+#define SB_MSESS_REMB_UNCAPPED 10000000000ull
 /* Room callers leave after an RTCP or RTP buffer handed to them (SRTP). */
 #define SB_MSESS_TRAILER 160
 
@@ -109,7 +111,9 @@ void sb_msess_on_rtcp(sb_msess *ms, const uint8_t *pkt, size_t len, int64_t now_
 /* Asks the peer for a keyframe of rx (throttled). */
 void sb_msess_request_keyframe(sb_msess *ms, sb_rx_stream *rx, int64_t now_us);
 /* The most the peer should send (REMB towards it), 0: no cap. Sent at once
- * when it falls, then every SB_MSESS_REMB_INTERVAL_US. */
+ * when it falls, then every SB_MSESS_REMB_INTERVAL_US. A cap that goes away
+ * is lifted with a REMB of SB_MSESS_REMB_UNCAPPED (browsers keep the last
+ * REMB as a limit). */
 void sb_msess_set_remb(sb_msess *ms, uint64_t bps, int64_t now_us);
 
 /* For a peer that negotiated goog-remb and not transport-cc: the server

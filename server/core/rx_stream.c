@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/rtcp.h"
 #include "core/rtcp_fir.h"
 #include "core/rtcp_nack.h"
 #include "core/rtcp_pli.h"
 #include "core/rtcp_sr.h"
 #include "core/rtx.h"
+#include "core/seq.h"
 
 static bool section_nack(const sb_msection *sec) {
   for (int i = 0; sec && i < sec->n_codecs; i++)
@@ -65,10 +67,19 @@ int sb_rx_stream_on_rtp(sb_rx_stream *s, uint8_t *pkt, size_t *len, sb_rtp_heade
     s->ok_pt = h->payload_type;
   }
   if (s->nack) {
+    if (is_rtx && s->nack_gen.started) {
+      /* A retransmission only fills a hole: one far from what we track
+       * (a stale or forged one) must not restart the tracking. */
+      int d = sb_seq_diff(h->seq, s->nack_gen.highest);
+      if (d > (int)s->nack_gen.cfg.max_gap || -d > (int)s->nack_gen.cfg.max_reorder) {
+        s->c.duplicates++;
+        return SB_EEXIST;
+      }
+    }
     sb_nack_gen_result r = sb_nack_gen_on_packet(&s->nack_gen, h->seq, now_us);
     if (r == SB_NACK_GEN_RECOVERED) {
       s->c.recovered++;
-    } else if (is_rtx) {
+    } else if (is_rtx && r == SB_NACK_GEN_OLD) {
       s->c.duplicates++; /* a retransmission we did not need (any more) */
       return SB_EEXIST;
     }
@@ -122,7 +133,10 @@ int sb_rx_stream_poll(sb_rx_stream *s, int64_t now_us, int64_t rtt_us, uint32_t 
   if (!s->ssrc) return SB_OK;
   if (s->nack) {
     uint16_t seqs[SB_RTCP_NACK_MAX_PAIRS];
-    size_t n = sb_nack_gen_poll(&s->nack_gen, now_us, rtt_us, seqs, G_N_ELEMENTS(seqs));
+    /* No more than one NACK packet in cap can carry (a pair per seq at
+     * worst): the rest stay due for the next poll. */
+    size_t room = cap > SB_RTCP_FB_HEADER_LEN ? (cap - SB_RTCP_FB_HEADER_LEN) / 4 : 0;
+    size_t n = sb_nack_gen_poll(&s->nack_gen, now_us, rtt_us, seqs, MIN(room, G_N_ELEMENTS(seqs)));
     if (n) {
       sb_rtcp_nack nack;
       if (sb_rtcp_nack_build(sender_ssrc, s->ssrc, seqs, n, &nack) == SB_OK &&

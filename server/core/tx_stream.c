@@ -82,7 +82,9 @@ int sb_tx_stream_rewrite(sb_tx_stream *s, uint8_t *pkt, size_t len, const sb_rtp
 /* Token bucket: may `bytes` go now? */
 static bool take_tokens(sb_tx_stream *s, size_t bytes, int64_t now_us) {
   if (now_us > s->tokens_at_us) {
-    int64_t add = (now_us - s->tokens_at_us) * (SB_TX_RTX_RATE_BPS / 8) / 1000000;
+    /* A second refills the bucket anyway: no overflow after a long idle. */
+    int64_t dt = now_us - s->tokens_at_us > 1000000 ? 1000000 : now_us - s->tokens_at_us;
+    int64_t add = dt * (SB_TX_RTX_RATE_BPS / 8) / 1000000;
     s->tokens = s->tokens + add > SB_TX_RTX_BURST_BYTES ? SB_TX_RTX_BURST_BYTES : s->tokens + add;
     s->tokens_at_us = now_us;
   }
@@ -147,7 +149,8 @@ void sb_tx_stream_on_report_block(sb_tx_stream *s, const sb_rtcp_report_block *b
     int64_t rtt = now_us - s->sr_sent_us[i] - (int64_t)sb_rtcp_ntp_compact_to_us(b->dlsr);
     if (rtt < 0) rtt = 0;
     /* Smoothed like TCP's SRTT, so one late report does not swing it. */
-    s->rtt_us = s->rtt_us ? (7 * s->rtt_us + rtt) / 8 : (rtt ? rtt : 1);
+    s->rtt_us = s->rtt_us ? (7 * s->rtt_us + rtt) / 8 : rtt;
+    if (s->rtt_us < 1) s->rtt_us = 1; /* 0 means unknown */
     return;
   }
 }
@@ -159,7 +162,8 @@ int sb_tx_stream_sender_report(sb_tx_stream *s, int64_t now_us, sb_rtcp_sr *sr) 
   if (elapsed < 0) elapsed = 0;
   memset(sr, 0, sizeof *sr);
   sr->ssrc = s->rw.ssrc;
-  sr->ntp = src->sr_ntp + (((uint64_t)elapsed << 32) / 1000000u);
+  uint64_t e = (uint64_t)elapsed; /* whole seconds first: no overflow after hours */
+  sr->ntp = src->sr_ntp + ((e / 1000000u) << 32) + (((e % 1000000u) << 32) / 1000000u);
   uint32_t rtp = src->sr_rtp + (uint32_t)((uint64_t)elapsed * s->rw.clock_rate / 1000000u);
   sr->rtp_ts = sb_rewrite_ts(&s->rw, rtp);
   sr->packet_count = s->rw.packets;

@@ -7,9 +7,8 @@
  * (loss, highest seq, LSR/DLSR from the publisher's SR) and what an SSRC
  * change resets.
  *
- * Tests under /rx-stream/known-bug/ assert the behaviour the review asks
- * for and fail against today's core; they are skipped unless
- * SB_TEST_KNOWN_BUGS=1 is set (see the report that came with them). */
+ * Tests under /rx-stream/regression/ hold bugs a review found (each failed
+ * before its fix). */
 #include <glib.h>
 #include <string.h>
 
@@ -85,12 +84,6 @@ static size_t make_rtx(uint8_t *buf, uint16_t rtx_seq, uint16_t osn, const char 
   payload[1] = (uint8_t)osn;
   memcpy(payload + 2, tail, tl);
   return make_rtp(buf, RTX_PT, rtx_seq, (uint32_t)osn * 900u, RTX_SSRC, payload, 2 + tl, 0);
-}
-
-static bool known_bugs(void) {
-  if (g_getenv("SB_TEST_KNOWN_BUGS")) return true;
-  g_test_skip("known bug: set SB_TEST_KNOWN_BUGS=1 to run");
-  return false;
 }
 
 /* ---- RTX ---- */
@@ -423,14 +416,13 @@ static void test_ssrc_change_resets(void) {
   g_assert_cmpuint(s.c.packets, ==, 2); /* counters stay */
 }
 
-/* ---- known bugs (see the header comment) ---- */
+/* ---- regressions (see the header comment) ---- */
 
 /* A retransmission far behind (a late answer to an old NACK, or an RTX SSRC
  * left from the previous source) must not restart loss tracking: today it
  * is a RESET of the NACK generator, which forgets what is still missing and
  * asks for a keyframe, and the packet is still refused. */
 static void test_bug_late_rtx_resets_tracking(void) {
-  if (!known_bugs()) return;
   sb_msection sec;
   video_section(&sec);
   sb_rx_stream s;
@@ -451,7 +443,6 @@ static void test_bug_late_rtx_resets_tracking(void) {
  * that packet: today it is counted as a duplicate and dropped while the
  * NACK generator takes it as received, so nobody asks for it again. */
 static void test_bug_rtx_ahead_dropped(void) {
-  if (!known_bugs()) return;
   sb_msection sec;
   video_section(&sec);
   sb_rx_stream s;
@@ -470,7 +461,6 @@ static void test_bug_rtx_ahead_dropped(void) {
  * written, and the generator counts all 256 as NACKed anyway, so they wait a
  * full retry interval. They should either go (as many as fit) or stay due. */
 static void test_bug_nack_too_big_for_room(void) {
-  if (!known_bugs()) return;
   sb_msection sec;
   video_section(&sec);
   sb_rx_stream s;
@@ -519,7 +509,6 @@ static void cap_kf(void *u, sb_tx_stream *t) { (void)u, (void)t; }
 static void cap_est(void *u, sb_tx_stream *t, uint64_t b) { (void)u, (void)t, (void)b; }
 
 static void test_bug_remb_cap_never_lifted(void) {
-  if (!known_bugs()) return;
   static const sb_msess_io io = {cap_rtcp, cap_rtp, cap_kf, cap_est};
   sb_msection sec;
   video_section(&sec);
@@ -553,11 +542,11 @@ int main(int argc, char **argv) {
   g_test_add_func("/rx-stream/keyframe-needs-ssrc", test_keyframe_needs_ssrc);
   g_test_add_func("/rx-stream/report-block", test_report_block);
   g_test_add_func("/rx-stream/ssrc-change-resets", test_ssrc_change_resets);
-  g_test_add_func("/rx-stream/known-bug/late-rtx-resets-tracking",
+  g_test_add_func("/rx-stream/regression/late-rtx-resets-tracking",
                   test_bug_late_rtx_resets_tracking);
-  g_test_add_func("/rx-stream/known-bug/rtx-ahead-dropped", test_bug_rtx_ahead_dropped);
-  g_test_add_func("/rx-stream/known-bug/nack-too-big-for-room", test_bug_nack_too_big_for_room);
-  g_test_add_func("/rx-stream/known-bug/msess-remb-cap-never-lifted",
+  g_test_add_func("/rx-stream/regression/rtx-ahead-dropped", test_bug_rtx_ahead_dropped);
+  g_test_add_func("/rx-stream/regression/nack-too-big-for-room", test_bug_nack_too_big_for_room);
+  g_test_add_func("/rx-stream/regression/msess-remb-cap-never-lifted",
                   test_bug_remb_cap_never_lifted);
   return g_test_run();
 }

@@ -11,9 +11,8 @@
  * bounded by the rate limit, REMB and FIR for unknown SSRCs ignored, RR ->
  * RTT.
  *
- * Tests under /tx-stream/known-bug/ assert the behaviour the review asks
- * for and fail against today's core; they are skipped unless
- * SB_TEST_KNOWN_BUGS=1 is set (see the report that came with them). */
+ * Tests under /tx-stream/regression/ hold bugs a review found (each failed
+ * before its fix). */
 #include <glib.h>
 #include <string.h>
 
@@ -82,12 +81,6 @@ static size_t fwd(sb_tx_stream *s, uint16_t seq, uint32_t ts, size_t plen, int64
 static int resend(sb_tx_stream *s, uint16_t seq, int64_t now, uint8_t *out, size_t *len) {
   *len = 0;
   return sb_tx_stream_resend(s, seq, now, out, 1500, len);
-}
-
-static bool known_bugs(void) {
-  if (g_getenv("SB_TEST_KNOWN_BUGS")) return true;
-  g_test_skip("known bug: set SB_TEST_KNOWN_BUGS=1 to run");
-  return false;
 }
 
 /* ---- rewrite, history, answers ---- */
@@ -515,14 +508,13 @@ static void test_msess_rr_sets_rtt(void) {
   sb_tx_stream_clear(&s);
 }
 
-/* ---- known bugs (see the header comment) ---- */
+/* ---- regressions (see the header comment) ---- */
 
 /* The SR's NTP time is the publisher's plus the time since, as
  * ((uint64_t)elapsed << 32) / 1000000: the shift overflows once elapsed
  * reaches 2^32 us (71.6 minutes without a new SR from the publisher), and
  * the NTP time jumps back. */
 static void test_bug_sr_ntp_overflow(void) {
-  if (!known_bugs()) return;
   sb_msection pub, rcv;
   vp8_section(&pub, "0", PUB_PT, PUB_RTX);
   vp8_section(&rcv, "s0", RCV_PT, RCV_RTX);
@@ -545,7 +537,6 @@ static void test_bug_sr_ntp_overflow(void) {
  * uptime), after which the bucket is (in practice) hugely negative and no
  * retransmission ever goes. */
 static void test_bug_token_refill_overflow(void) {
-  if (!known_bugs()) return;
   sb_msection rcv;
   vp8_section(&rcv, "s0", RCV_PT, RCV_RTX);
   sb_tx_stream s;
@@ -570,7 +561,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/tx-stream/msess-nack-storm-bounded", test_msess_nack_storm_bounded);
   g_test_add_func("/tx-stream/msess-remb-fir-unknown-ssrc", test_msess_remb_fir_unknown_ssrc);
   g_test_add_func("/tx-stream/msess-rr-sets-rtt", test_msess_rr_sets_rtt);
-  g_test_add_func("/tx-stream/known-bug/sr-ntp-overflow", test_bug_sr_ntp_overflow);
-  g_test_add_func("/tx-stream/known-bug/token-refill-overflow", test_bug_token_refill_overflow);
+  g_test_add_func("/tx-stream/regression/sr-ntp-overflow", test_bug_sr_ntp_overflow);
+  g_test_add_func("/tx-stream/regression/token-refill-overflow", test_bug_token_refill_overflow);
   return g_test_run();
 }
