@@ -73,7 +73,7 @@ typedef struct {
 typedef struct {
   char mid[32];
   sb_sdp_kind kind;
-  bool ours;            /* a send section the server added */
+  bool ours;     /* a send section the server added */
   bool rejected; /* port 0 (not bundle-only), data channel, unknown media, or no common codec */
   char *rejected_proto; /* for rejected sections: the offered proto and fmts */
   char *rejected_fmts;
