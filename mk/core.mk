@@ -23,4 +23,5 @@ libsbcore_la_SOURCES += server/core/rx_stream.c server/core/rx_stream.h \
 	server/core/media_session.c server/core/media_session.h
 check_PROGRAMS += tests/sim/test_sim
 TESTS += tests/sim/test_sim
-tests_sim_test_sim_SOURCES = tests/sim/test_sim.c tests/sim/sim_net.c tests/sim/sim_net.h
+tests_sim_test_sim_SOURCES = tests/sim/test_sim.c tests/sim/sim_net.c tests/sim/sim_net.h \
+	tests/lib/vp8_section.h

@@ -54,6 +54,7 @@
 #include "core/rtcp_sr.h"
 #include "core/rtcp_twcc.h"
 #include "core/rtp.h"
+#include "../lib/vp8_section.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -95,17 +96,10 @@ typedef struct {
 } world;
 
 static void section(sb_msection *sec, const char *mid, uint8_t pt, uint8_t rtx_pt, bool nack) {
-  memset(sec, 0, sizeof *sec);
-  g_strlcpy(sec->mid, mid, sizeof sec->mid);
-  sec->kind = SB_SDP_KIND_VIDEO;
-  sec->n_codecs = 1;
+  sb_test_vp8_section(sec, mid, pt, rtx_pt);
   sb_codec *c = &sec->codecs[0];
-  c->pt = pt;
-  g_strlcpy(c->name, "VP8", sizeof c->name);
-  c->clock_rate = 90000;
   c->fb_nack = nack;
-  c->fb_pli = c->fb_tcc = true;
-  c->rtx_pt = rtx_pt;
+  c->fb_tcc = true;
   sec->n_exts = 3;
   sec->exts[0] = (sb_ext){.kind = SB_EXT_MID, .id = MID_ID};
   sec->exts[1] = (sb_ext){.kind = SB_EXT_ABS_SEND_TIME, .id = AST_ID};

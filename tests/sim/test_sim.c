@@ -34,6 +34,7 @@
 #include "core/rtx.h"
 #include "core/rtx_buffer.h"
 #include "sim_net.h"
+#include "../lib/vp8_section.h"
 
 #define PUB_SSRC  0x11111111u
 #define PUB_RTX   0x22222222u
@@ -122,16 +123,8 @@ static const sb_msess_io io_a = {a_send_rtcp, a_send_rtp, no_keyframe, no_estima
 static const sb_msess_io io_b = {b_send_rtcp, b_send_rtp, b_keyframe, b_estimate};
 
 static void video_section(sb_msection *sec, const char *mid, uint8_t pt, uint8_t rtx_pt) {
-  memset(sec, 0, sizeof *sec);
-  g_strlcpy(sec->mid, mid, sizeof sec->mid);
-  sec->kind = SB_SDP_KIND_VIDEO;
-  sec->n_codecs = 1;
-  sb_codec *c = &sec->codecs[0];
-  c->pt = pt;
-  g_strlcpy(c->name, "VP8", sizeof c->name);
-  c->clock_rate = 90000;
-  c->fb_nack = c->fb_pli = c->fb_tcc = true;
-  c->rtx_pt = rtx_pt;
+  sb_test_vp8_section(sec, mid, pt, rtx_pt);
+  sec->codecs[0].fb_tcc = true;
   sec->n_exts = 1;
   sec->exts[0] = (sb_ext){.kind = SB_EXT_TRANSPORT_CC, .id = TCC_ID};
 }

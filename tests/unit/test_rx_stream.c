@@ -23,6 +23,7 @@
 #include "core/rtcp_sr.h"
 #include "core/rtp.h"
 #include "core/rx_stream.h"
+#include "../lib/vp8_section.h"
 
 #define MEDIA_SSRC 0x11111111u
 #define RTX_SSRC   0x22222222u
@@ -30,18 +31,7 @@
 #define VP8_PT     96
 #define RTX_PT     97
 
-static void video_section(sb_msection *sec) {
-  memset(sec, 0, sizeof *sec);
-  g_strlcpy(sec->mid, "0", sizeof sec->mid);
-  sec->kind = SB_SDP_KIND_VIDEO;
-  sec->n_codecs = 1;
-  sb_codec *c = &sec->codecs[0];
-  c->pt = VP8_PT;
-  g_strlcpy(c->name, "VP8", sizeof c->name);
-  c->clock_rate = 90000;
-  c->fb_nack = c->fb_pli = true;
-  c->rtx_pt = RTX_PT;
-}
+static void video_section(sb_msection *sec) { sb_test_vp8_section(sec, "0", VP8_PT, RTX_PT); }
 
 /* A plain packet: 12-byte header, then payload, then pad bytes of padding. */
 static size_t make_rtp(uint8_t *buf, uint8_t pt, uint16_t seq, uint32_t ts, uint32_t ssrc,

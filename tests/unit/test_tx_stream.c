@@ -27,6 +27,7 @@
 #include "core/rtp.h"
 #include "core/rx_stream.h"
 #include "core/tx_stream.h"
+#include "../lib/vp8_section.h"
 
 #define PUB_SSRC 0x11111111u
 #define TX_SSRC  0x33333333u
@@ -38,16 +39,7 @@
 #define RCV_RTX  101
 
 static void vp8_section(sb_msection *sec, const char *mid, uint8_t pt, uint8_t rtx_pt) {
-  memset(sec, 0, sizeof *sec);
-  g_strlcpy(sec->mid, mid, sizeof sec->mid);
-  sec->kind = SB_SDP_KIND_VIDEO;
-  sec->n_codecs = 1;
-  sb_codec *c = &sec->codecs[0];
-  c->pt = pt;
-  g_strlcpy(c->name, "VP8", sizeof c->name);
-  c->clock_rate = 90000;
-  c->fb_nack = c->fb_pli = true;
-  c->rtx_pt = rtx_pt;
+  sb_test_vp8_section(sec, mid, pt, rtx_pt);
 }
 
 /* A stream to a receiver of rcv (publisher PT 96 -> RCV_PT), starting at
