@@ -126,7 +126,7 @@ static void on_rtp(sb_peer *peer, uint8_t *data, size_t len, size_t cap) {
     peer->rtp_in++;
     forward(pub, data, n, cap, &h, now);
   }
-  sb_peer_media_schedule(peer);
+  if (sb_msess_take_reschedule(peer->ms)) sb_peer_media_schedule(peer);
 }
 
 /* ---- RTCP in ---- */

@@ -102,17 +102,29 @@ int sb_msess_on_rtp(sb_msess *ms, uint8_t *pkt, size_t *len, sb_rtp_header *h, i
   uint16_t tseq;
   if (ms->twcc_id && h->extension && sb_rtp_ext_get_transport_seq(h, ms->twcc_id, &tseq) >= 0) {
     if (!ms->twcc_media_ssrc) sb_twcc_gen_set_media_ssrc(ms->twcc, ms->twcc_media_ssrc = h->ssrc);
+    int64_t due = sb_twcc_gen_next_deadline(ms->twcc);
     sb_twcc_gen_on_packet(ms->twcc, tseq, now_us);
+    if (sb_twcc_gen_next_deadline(ms->twcc) < due) ms->reschedule = true;
   }
   bool is_rtx;
   sb_rx_stream *rx = sb_msess_find_rx(ms, h, &is_rtx);
+  size_t missing = rx ? sb_nack_gen_missing(&rx->nack_gen) : 0;
   int rc = rx ? sb_rx_stream_on_rtp(rx, pkt, len, h, is_rtx, now_us) : SB_ENOTFOUND;
+  /* A new gap is NACKed at once: the deadline moved. Nothing else a packet
+   * does brings it forward. */
+  if (rx && sb_nack_gen_missing(&rx->nack_gen) > missing) ms->reschedule = true;
   if (rc < 0) {
     ms->c.dropped++;
     return rc;
   }
   *out = rx;
   return SB_OK;
+}
+
+bool sb_msess_take_reschedule(sb_msess *ms) {
+  bool r = ms->reschedule;
+  ms->reschedule = false;
+  return r;
 }
 
 /* ---- RTCP in ---- */

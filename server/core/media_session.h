@@ -67,7 +67,8 @@ typedef struct {
   sb_twcc_gen *twcc;
   uint8_t twcc_id; /* the transport-wide-cc extension id, 0: not negotiated */
   uint32_t twcc_media_ssrc;
-  int64_t rtt_us; /* 0: unknown */
+  bool reschedule; /* sb_msess_on_rtp moved the next deadline forward */
+  int64_t rtt_us;  /* 0: unknown */
   int64_t next_report_us;
   /* The estimate we send the peer as a sender (0: none). */
   uint64_t remb_bps;
@@ -105,6 +106,12 @@ sb_rx_stream *sb_msess_find_rx(sb_msess *ms, const sb_rtp_header *h, bool *is_rt
  * be forwarded; a negative code when not (counted). */
 int sb_msess_on_rtp(sb_msess *ms, uint8_t *pkt, size_t *len, sb_rtp_header *h, int64_t now_us,
                     sb_rx_stream **out);
+/* true once (then cleared) when a packet given to sb_msess_on_rtp brought
+ * the next deadline forward (a new gap to NACK, feedback newly pending):
+ * only then need the owner look at sb_msess_next_deadline again, which
+ * walks every stream's missing packets. */
+bool sb_msess_take_reschedule(sb_msess *ms);
+
 /* One decrypted RTCP compound packet from the peer. */
 void sb_msess_on_rtcp(sb_msess *ms, const uint8_t *pkt, size_t len, int64_t now_us);
 
